@@ -1,0 +1,23 @@
+import type { Provider } from "@switchboard/protocol";
+import type { ProviderSecret } from "./model-factory.ts";
+
+/**
+ * Everything a run needs about the agent, resolved by the API worker for the authenticated user. The
+ * secret is decrypted by the worker for this run only and lives in memory for the run's duration.
+ */
+export interface RunConfig {
+  agent: { id: string; name: string; instructions: string };
+  model: { provider: Provider; name: string; secret?: ProviderSecret | undefined };
+}
+
+export interface StartRunInput {
+  /** Chosen by the worker, which holds the user's run slot under it; generated here when absent. */
+  runId?: string;
+  userId: string;
+  content: string;
+  config: RunConfig;
+}
+
+export type StartRunResult =
+  | { ok: true; runId: string; messageId: string; seq: number }
+  | { ok: false; code: "run_in_progress" | "not_found"; message: string };
