@@ -21,6 +21,7 @@ const only = process.argv.slice(2);
 const suites = [
   { name: "model-server", config: "dev/vitest.config.ts" },
   { name: "relay", config: "relay/vitest.config.ts" },
+  { name: "workspace-host", config: "workspace-host/vitest.config.ts" },
   { name: "web", config: "web/vitest.config.ts" },
   {
     name: "workers",

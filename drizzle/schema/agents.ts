@@ -1,4 +1,4 @@
-import { index, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { credentials } from "./credentials.ts";
 import { teams } from "./organizations.ts";
 import { users } from "./users.ts";
@@ -17,6 +17,8 @@ export const agents = pgTable(
     modelProvider: text("model_provider").notNull(),
     modelName: text("model_name").notNull(),
     credentialId: uuid("credential_id").references(() => credentials.id, { onDelete: "set null" }),
+    /** MCP tool grants: `[{serverId, names?}]`, all of a server's tools when `names` is absent. */
+    tools: jsonb("tools").$type<{ serverId: string; names?: string[] }[]>().notNull().default([]),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },

@@ -8,6 +8,7 @@ import {
 } from "@switchboard/protocol";
 import { Agent, type Connection, type ConnectionContext, type WSMessage } from "agents";
 import type { ConversationEnv } from "./env.ts";
+import { RunToolSession } from "./mcp/run-tool-session.ts";
 import { releaseRunSlot } from "./rate-limit/run-slots.ts";
 import { runAgentTurn } from "./run/agent-turn.ts";
 import { createAgentModel } from "./run/model-factory.ts";
@@ -152,9 +153,22 @@ export class ConversationAgent extends Agent<ConversationEnv> {
     const keepAlive = await this.keepAlive();
     const assistantMessageId = crypto.randomUUID();
     const emit = (draft: StreamEventDraft) => log.append(draft);
+    const toolSession = new RunToolSession({
+      db: this.#database,
+      env: this.env,
+      conversationId: this.name,
+      runId,
+      agentId: config.agent.id,
+      userId,
+      grants: config.tools ?? [],
+      audit: config.audit ?? { orgId: null, teamId: null, actorId: userId, actorLabel: "" },
+      emit,
+      signal,
+    });
     try {
       emit({ type: "run.started", runId, agentId: config.agent.id });
       const history = await statements.readHistory(this.#database, this.name, HISTORY_LIMIT);
+      const tools = await toolSession.tools();
       const model = createAgentModel({ ...config.model, demoModelUrl: this.env.DEMO_MODEL_URL });
       const text = repairText(
         await runAgentTurn({
@@ -163,6 +177,7 @@ export class ConversationAgent extends Agent<ConversationEnv> {
           model,
           history,
           messageId: assistantMessageId,
+          tools,
           emit,
           signal,
         }),
@@ -204,6 +219,7 @@ export class ConversationAgent extends Agent<ConversationEnv> {
         .flushNow([statements.finishRun(runId, signal.aborted ? "cancelled" : "failed", failure.code)])
         .catch((flushError) => console.error("could not persist run failure", { runId, flushError }));
     } finally {
+      await toolSession.close();
       this.#activeRun = undefined;
       await releaseRunSlot(this.env.RATE_LIMITER, userId, runId);
       keepAlive();

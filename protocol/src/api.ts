@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AgentToolGrant, AgentTools } from "./mcp.ts";
 
 /** REST bodies of the public API (`/api/v1`). Both the worker and the web client import these. */
 
@@ -36,7 +37,7 @@ export const Provider = z
   .describe("Model provider; `demo` is the built-in scripted model and needs no credential");
 export type Provider = z.infer<typeof Provider>;
 
-export const CreateCredentialBody = z.object({
+export const CreateProviderCredentialBody = z.object({
   name: z.string().trim().min(1).max(100),
   provider: Provider.exclude(["demo"]),
   secret: z.object({
@@ -47,12 +48,30 @@ export const CreateCredentialBody = z.object({
       .optional(),
   }),
 });
+
+export const CreateMcpCredentialBody = z.object({
+  name: z.string().trim().min(1).max(100),
+  provider: z.literal("mcp").describe("A credential for MCP servers: named fields (API keys, tokens)"),
+  secret: z.object({
+    fields: z
+      .record(z.string().min(1).max(100), z.string().min(1).max(8192))
+      .refine(
+        (fields) => Object.keys(fields).length > 0 && Object.keys(fields).length <= 20,
+        "1 to 20 fields",
+      ),
+  }),
+});
+
+export const CreateCredentialBody = z.union([CreateProviderCredentialBody, CreateMcpCredentialBody]);
 export type CreateCredentialBody = z.infer<typeof CreateCredentialBody>;
+
+export const CredentialKind = z.union([Provider, z.literal("mcp")]);
+export type CredentialKind = z.infer<typeof CredentialKind>;
 
 export const Credential = z.object({
   id: Id,
   name: z.string(),
-  provider: Provider,
+  provider: CredentialKind,
   createdAt: z.string(),
 });
 export type Credential = z.infer<typeof Credential>;
@@ -69,6 +88,7 @@ export const CreateAgentBody = z.object({
   name: z.string().trim().min(1).max(100),
   instructions: z.string().max(32_000).default(""),
   model: ModelRef,
+  tools: AgentTools.default([]).describe("MCP tools: all of a server's tools when `names` is absent"),
 });
 export type CreateAgentBody = z.infer<typeof CreateAgentBody>;
 
@@ -77,6 +97,7 @@ export const UpdateAgentBody = z
     name: z.string().trim().min(1).max(100),
     instructions: z.string().max(32_000),
     model: ModelRef,
+    tools: AgentTools,
   })
   .partial()
   .refine((b) => Object.keys(b).length > 0, "Send at least one field to change");
@@ -88,6 +109,7 @@ export const Agent = z.object({
   name: z.string(),
   instructions: z.string(),
   model: ModelRef,
+  tools: z.array(AgentToolGrant),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

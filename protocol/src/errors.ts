@@ -13,6 +13,9 @@ export const ErrorCode = {
   invalidCredentials: "invalid_credentials",
   runInProgress: "run_in_progress",
   rateLimited: "rate_limited",
+  urlNotAllowed: "url_not_allowed",
+  consentRequired: "consent_required",
+  badGateway: "bad_gateway",
   unavailable: "service_unavailable",
   internal: "internal_error",
 } as const;

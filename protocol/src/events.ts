@@ -34,8 +34,10 @@ export const ToolCallEvent = z.object({
   type: z.literal("tool.call"),
   agentId: z.string(),
   callId: z.string(),
-  name: z.string(),
-  arguments: z.string().describe("The arguments as the model sent them (JSON text)"),
+  name: z.string().describe("The tool's name as the model sees it"),
+  arguments: z.string().describe("The arguments as the model sent them (JSON text), secrets masked"),
+  serverId: z.string().optional().describe("The MCP server the tool belongs to"),
+  tool: z.string().optional().describe("The tool's name on its MCP server"),
 });
 
 export const ToolResultEvent = z.object({
@@ -45,6 +47,8 @@ export const ToolResultEvent = z.object({
   callId: z.string(),
   output: z.string(),
   isError: z.boolean(),
+  errorCode: z.string().optional().describe("Tool-layer error code when isError (see ToolErrorCode)"),
+  durationMs: z.number().int().optional(),
 });
 
 export const MessageCompletedEvent = z.object({

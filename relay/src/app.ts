@@ -1,6 +1,7 @@
 import { ErrorCode } from "@switchboard/protocol";
 import { Hono } from "hono";
 import type pg from "pg";
+import { dnsRoute } from "./dns-route.ts";
 import type { Listener } from "./listener.ts";
 import type { Logger } from "./log.ts";
 import { sqlOverHttp } from "./sql-over-http.ts";
@@ -52,6 +53,7 @@ export function createApp(deps: AppDependencies): Hono {
     }),
   );
   app.route("/", sseRoute({ relaySecret: deps.relaySecret, subscriptions: deps.subscriptions }));
+  app.route("/", dnsRoute());
 
   app.notFound((c) => c.json({ error: { code: ErrorCode.notFound, message: "Not found" } }, 404));
   app.onError((error, c) => {

@@ -12,9 +12,11 @@ import { AuthPage } from "./pages/auth-page.tsx";
 import { ChatIndex, ChatLayout } from "./pages/chat-layout.tsx";
 import { ConversationPage } from "./pages/conversation-page.tsx";
 import { CredentialsPage } from "./pages/credentials-page.tsx";
+import { McpServerPage } from "./pages/mcp-server-page.tsx";
 import { NotFoundPage } from "./pages/not-found-page.tsx";
 import { TeamMembersPage } from "./pages/team-members-page.tsx";
 import { TeamsPage } from "./pages/teams-page.tsx";
+import { ToolsPage } from "./pages/tools-page.tsx";
 
 export function App() {
   return (
@@ -52,6 +54,9 @@ export function App() {
             <Route path="agents" element={<AgentsPage />} />
             <Route path="agents/new" element={<AgentEditorPage />} />
             <Route path="agents/:id" element={<AgentEditorPage />} />
+            <Route path="tools" element={<ToolsPage />} />
+            <Route path="tools/servers" element={<Navigate to="/tools" replace />} />
+            <Route path="tools/servers/:id" element={<McpServerPage />} />
             <Route path="credentials" element={<CredentialsPage />} />
             <Route path="teams" element={<TeamsPage />} />
             <Route path="teams/:id" element={<TeamMembersPage />} />

@@ -4,11 +4,13 @@ import {
   assignableRoles,
   canEditMember,
   canManageMembers,
+  canManageServer,
   canToggleUser,
   isOrganizationAdmin,
   isReadOnlyRole,
   roleInTeam,
   roleLabel,
+  serverManagingTeams,
   shareableTeams,
 } from "../src/lib/access.ts";
 
@@ -91,5 +93,21 @@ describe("organization admins", () => {
     };
     expect(canToggleUser(user, "u1")).toBe(false);
     expect(canToggleUser(user, "u2")).toBe(true);
+  });
+});
+
+describe("MCP server management", () => {
+  const teams = [team("a", "admin"), team("l", "team_lead"), team("m", "member"), team("v", "viewer")];
+
+  it("offers admins' and team leads' teams for connecting servers", () => {
+    expect(serverManagingTeams(teams).map((t) => t.id)).toEqual(["a", "l"]);
+  });
+
+  it("lets owners, team managers and organization admins disconnect a server", () => {
+    expect(canManageServer({ teamId: null }, teams, false)).toBe(true);
+    expect(canManageServer({ teamId: "l" }, teams, false)).toBe(true);
+    expect(canManageServer({ teamId: "m" }, teams, false)).toBe(false);
+    expect(canManageServer({ teamId: "v" }, teams, false)).toBe(false);
+    expect(canManageServer({ teamId: "elsewhere" }, teams, true)).toBe(true);
   });
 });

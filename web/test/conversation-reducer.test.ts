@@ -6,17 +6,22 @@ import {
   applyLocalSend,
   type ConversationState,
   isRunning,
+  mergeToolHistory,
   stateFromMessages,
   type ToolItem,
 } from "../src/stream/conversation-reducer.ts";
 import {
   completed,
+  mcpToolCall,
+  mcpToolResult,
   runCompleted,
   runFailed,
   runStarted,
+  SERVER,
   storedMessage,
   token,
   toolCall,
+  toolCallRecord,
   toolResult,
   userMessage,
 } from "./events.ts";
@@ -256,5 +261,166 @@ describe("applyLocalSend", () => {
   it("does not resurrect a run that already ended before the POST answered", () => {
     const finished = applyEvents(empty(), turn);
     expect(applyLocalSend(finished, sent).run).toEqual({ status: "idle" });
+  });
+});
+
+const tools = (state: ConversationState) => state.items.filter((i): i is ToolItem => i.kind === "tool");
+
+describe("MCP tool calls", () => {
+  it("keeps the server, the tool's own name, the duration and the error code", () => {
+    const state = applyEvents(empty(), [
+      runStarted(1),
+      mcpToolCall(2, "c1", "read_graph", "{}"),
+      mcpToolResult(3, "c1", '{"entities":[]}', { durationMs: 14 }),
+      mcpToolCall(4, "c2", "create_entities", '{"entities":"bad"}'),
+      mcpToolResult(5, "c2", '{"error":{"code":"invalid_arguments"}}', {
+        isError: true,
+        errorCode: "invalid_arguments",
+        durationMs: 3,
+      }),
+    ]);
+    expect(tools(state)[0]).toMatchObject({
+      name: "memory__read_graph",
+      serverId: SERVER,
+      tool: "read_graph",
+      result: { output: '{"entities":[]}', isError: false, durationMs: 14 },
+    });
+    expect(tools(state)[1]?.result).toEqual({
+      output: '{"error":{"code":"invalid_arguments"}}',
+      isError: true,
+      errorCode: "invalid_arguments",
+      durationMs: 3,
+    });
+  });
+
+  it("leaves the new fields out for tools that send none", () => {
+    const state = applyEvents(empty(), [toolCall(1, "c1", "search", "{}"), toolResult(2, "c1", "ok")]);
+    const [row] = tools(state);
+    expect(row && "serverId" in row).toBe(false);
+    expect(row?.result && "durationMs" in row.result).toBe(false);
+  });
+});
+
+describe("tool-call history", () => {
+  const message = (
+    seq: number,
+    id: string,
+    role: "user" | "assistant",
+    createdAt: string,
+    runId?: string,
+  ) => ({
+    ...storedMessage(seq, id, role, `${role} ${id}`),
+    createdAt,
+    ...(runId ? { runId } : {}),
+  });
+
+  it("shows earlier runs' tool calls after a reload, before each run's reply", () => {
+    const state = stateFromMessages(
+      {
+        messages: [
+          message(1, "u1", "user", "2026-01-01T10:00:00.000Z"),
+          message(5, "a1", "assistant", "2026-01-01T10:00:05.000Z", "run-1"),
+          message(6, "u2", "user", "2026-01-01T10:01:00.000Z"),
+          message(9, "a2", "assistant", "2026-01-01T10:01:04.000Z", "run-2"),
+        ],
+        cursor: 9,
+      },
+      [
+        toolCallRecord("c1", { runId: "run-1", startedAt: "2026-01-01T10:00:01.000Z" }),
+        toolCallRecord("c2", { runId: "run-1", tool: "search_nodes", startedAt: "2026-01-01T10:00:02.000Z" }),
+        toolCallRecord("c3", {
+          runId: "run-2",
+          isError: true,
+          errorCode: "tool_timeout",
+          result: null,
+          durationMs: 60_000,
+          startedAt: "2026-01-01T10:01:01.000Z",
+        }),
+      ],
+    );
+    expect(state.items.map((i) => i.key)).toEqual([
+      "message:u1",
+      "tool:c1",
+      "tool:c2",
+      "message:a1",
+      "message:u2",
+      "tool:c3",
+      "message:a2",
+    ]);
+    expect(tools(state)[0]).toMatchObject({
+      name: "read_graph",
+      tool: "read_graph",
+      serverId: SERVER,
+      serverName: "Memory",
+      arguments: "{}",
+      result: { output: '{"entities":[]}', isError: false, durationMs: 12 },
+    });
+    expect(tools(state)[2]?.result).toEqual({
+      output: "",
+      isError: true,
+      errorCode: "tool_timeout",
+      durationMs: 60_000,
+    });
+  });
+
+  it("places calls of a run without a stored reply (failed, or still going) by time", () => {
+    const state = stateFromMessages(
+      {
+        messages: [
+          message(1, "u1", "user", "2026-01-01T10:00:00.000Z"),
+          message(3, "u2", "user", "2026-01-01T10:02:00.000Z"),
+        ],
+        cursor: 3,
+      },
+      [
+        toolCallRecord("failed", { runId: "run-1", startedAt: "2026-01-01T10:00:01.000Z" }),
+        toolCallRecord("going", { runId: "run-2", startedAt: "2026-01-01T10:02:01.000Z" }),
+      ],
+    );
+    expect(state.items.map((i) => i.key)).toEqual(["message:u1", "tool:failed", "message:u2", "tool:going"]);
+  });
+
+  it("merges live events of a call it already knows from the history, keeping the server's name", () => {
+    const start = stateFromMessages({ messages: [], cursor: 4 }, [toolCallRecord("c1")]);
+    const state = applyEvents(start, [
+      mcpToolCall(5, "c1", "read_graph", "{}"),
+      mcpToolResult(6, "c1", "fresh", { durationMs: 20 }),
+    ]);
+    expect(tools(state)).toHaveLength(1);
+    expect(tools(state)[0]).toMatchObject({
+      serverName: "Memory",
+      name: "memory__read_graph",
+      result: { output: "fresh", durationMs: 20 },
+    });
+  });
+
+  it("adds history arriving after live events without duplicating the calls those events showed", () => {
+    const stored = [message(1, "u1", "user", "2026-01-01T10:00:00.000Z")];
+    const live = applyEvents(stateFromMessages({ messages: stored, cursor: 1 }), [
+      runStarted(2),
+      mcpToolCall(3, "c2", "search_nodes", "{}"),
+      token(4, "a1", "Found"),
+    ]);
+    const merged = mergeToolHistory(
+      live,
+      [
+        toolCallRecord("c1", { startedAt: "2026-01-01T10:00:01.000Z" }),
+        toolCallRecord("c2", { tool: "search_nodes", startedAt: "2026-01-01T10:00:02.000Z" }),
+      ],
+      stored,
+    );
+    expect(merged.items.map((i) => i.key)).toEqual(["message:u1", "tool:c2", "tool:c1", "message:a1"]);
+    expect(merged.index["message:a1"]).toBe(3);
+    expect(merged.lastSeq).toBe(4);
+    expect(isRunning(merged)).toBe(true);
+    // Applying the same history again changes nothing.
+    expect(mergeToolHistory(merged, [toolCallRecord("c1")], stored)).toBe(merged);
+  });
+
+  it("shows arguments recorded as text as they are", () => {
+    const state = stateFromMessages({ messages: [], cursor: 0 }, [
+      toolCallRecord("c1", { arguments: "raw" }),
+    ]);
+    expect(tools(state)[0]?.arguments).toBe("raw");
   });
 });

@@ -1,4 +1,4 @@
-import type { Message, StreamEvent } from "@switchboard/protocol";
+import type { Message, StreamEvent, ToolCallRecord } from "@switchboard/protocol";
 
 /** Builders for stream events and messages, so tests read as the conversation they describe. */
 export const RUN = "run-1";
@@ -105,4 +105,62 @@ export const storedMessage = (
   seq,
   createdAt: new Date(at).toISOString(),
   ...(role === "assistant" ? { agentId: AGENT, runId: RUN } : {}),
+});
+
+export const SERVER = "11111111-1111-4111-8111-111111111111";
+
+/** A call of an MCP tool: the model sees `memory__<tool>`, the event also names the server and tool. */
+export const mcpToolCall = (
+  seq: number,
+  callId: string,
+  tool: string,
+  args: string,
+  runId = RUN,
+): StreamEvent => ({
+  type: "tool.call",
+  seq,
+  at,
+  runId,
+  agentId: AGENT,
+  callId,
+  name: `memory__${tool}`,
+  arguments: args,
+  serverId: SERVER,
+  tool,
+});
+
+export const mcpToolResult = (
+  seq: number,
+  callId: string,
+  output: string,
+  extra: { isError?: boolean; errorCode?: string; durationMs?: number } = {},
+  runId = RUN,
+): StreamEvent => ({
+  type: "tool.result",
+  seq,
+  at,
+  runId,
+  agentId: AGENT,
+  callId,
+  output,
+  isError: extra.isError ?? false,
+  ...(extra.errorCode ? { errorCode: extra.errorCode } : {}),
+  ...(extra.durationMs !== undefined ? { durationMs: extra.durationMs } : {}),
+});
+
+/** A row of `GET /conversations/:id/tool-calls`. */
+export const toolCallRecord = (callId: string, overrides: Partial<ToolCallRecord> = {}): ToolCallRecord => ({
+  callId,
+  runId: RUN,
+  agentId: AGENT,
+  serverId: SERVER,
+  serverName: "Memory",
+  tool: "read_graph",
+  arguments: {},
+  result: '{"entities":[]}',
+  isError: false,
+  errorCode: null,
+  durationMs: 12,
+  startedAt: new Date(at).toISOString(),
+  ...overrides,
 });

@@ -14,9 +14,12 @@ import { auditRoutes } from "./routes/audit.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { conversationRoutes } from "./routes/conversations.ts";
 import { credentialRoutes } from "./routes/credentials.ts";
+import { mcpRoutes } from "./routes/mcp.ts";
+import { mcpOAuthRoutes } from "./routes/mcp-oauth.ts";
 import { meRoutes } from "./routes/me.ts";
 import { documentStreamRoutes, streamRoutes } from "./routes/stream.ts";
 import { teamRoutes } from "./routes/teams.ts";
+import { toolCallRoutes } from "./routes/tool-calls.ts";
 
 /** Request bodies above this are refused with 413 before they are read whole. */
 export const MAX_BODY_BYTES = 512 * 1024;
@@ -58,6 +61,9 @@ export function createApp() {
   api.route("/", meRoutes);
   api.route("/", credentialRoutes);
   api.route("/", agentRoutes);
+  api.route("/", mcpRoutes);
+  api.route("/", mcpOAuthRoutes);
+  api.route("/", toolCallRoutes);
   api.route("/", conversationRoutes);
   api.route("/", teamRoutes);
   api.route("/", apiKeyRoutes);

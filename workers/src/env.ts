@@ -22,7 +22,13 @@ export interface Env {
   RELAY_SECRET: string;
   /** Base URL of the scripted demo model server; when unset the demo provider is unavailable. */
   DEMO_MODEL_URL?: string;
+  /** Where user-supplied MCP URLs may point: unset/"false" deny private networks, "loopback", or "true". */
   ALLOW_PRIVATE_NETWORKS?: string;
+  /** DNS-over-HTTPS JSON endpoint used to check where MCP URLs resolve (default Cloudflare's). */
+  DNS_RESOLVER_URL?: string;
+  /** The workspace host (stdio MCP servers, team workspaces) and the secret its tokens are sealed with. */
+  WORKSPACE_HOST_URL?: string;
+  WORKSPACE_HOST_SECRET?: string;
   /** Browser origins allowed to call the API (CORS): comma-separated exact origins. Unset: same-origin only. */
   CORS_ORIGINS?: string;
   // Rate limits, the deployment's plan: positive numbers; unset or invalid means the default in

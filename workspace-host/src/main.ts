@@ -1,14 +1,41 @@
-import { serve } from "@hono/node-server";
-import { Hono } from "hono";
+import { ConfigError, loadConfig } from "./config.ts";
+import { startWorkspaceHost } from "./index.ts";
+import { consoleLogger as log } from "./log.ts";
 
-// Placeholder until the workspace issue lands: the process exists in the stack so its place, port and
-// health check are stable for `npm start` and docker-compose.
-const port = Number(process.env.WORKSPACE_HOST_PORT ?? 8789);
-const app = new Hono();
-app.get("/healthz", (c) => c.json({ ok: true, workspaces: "not yet available" }));
+let config: ReturnType<typeof loadConfig>;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
+}
 
-const server = serve({ fetch: app.fetch, port, hostname: "127.0.0.1" }, (info) => {
-  console.log(`workspace-host listening on http://127.0.0.1:${info.port}`);
+const host = await startWorkspaceHost({
+  port: config.port,
+  host: config.host,
+  secret: config.secret,
+  dataDir: config.dataDir,
+  allowedOrigins: config.allowedOrigins,
+  idleMs: config.idleMs,
+  log,
 });
-for (const signal of ["SIGINT", "SIGTERM"] as const)
-  process.on(signal, () => server.close(() => process.exit(0)));
+log.info("workspace-host listening", { url: host.url, dataDir: config.dataDir });
+
+let stopping = false;
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    log.info("workspace-host stopping", { signal });
+    host.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error("workspace-host did not stop cleanly", { error });
+        process.exit(1);
+      },
+    );
+  });
+}

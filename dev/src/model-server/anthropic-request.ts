@@ -7,6 +7,7 @@ import {
   type PromptView,
   stepIndexOf,
   type TurnMessage,
+  toolResultsOf,
 } from "./prompt-view.ts";
 
 // Only what the server reads; everything else a client sends (tools, max_tokens, …) passes unchecked.
@@ -15,6 +16,7 @@ export const MessagesRequest = z.looseObject({
   system: z.union([z.string(), z.array(z.unknown())]).nullish(),
   messages: z.array(z.looseObject({ role: z.string(), content: z.unknown() })),
   stream: z.boolean().nullish(),
+  tools: z.array(z.looseObject({ name: z.string().optional() })).nullish(),
 });
 export type MessagesRequest = z.infer<typeof MessagesRequest>;
 
@@ -26,12 +28,14 @@ export function anthropicPromptView(request: MessagesRequest, bodyChars: number)
     lastUserText: lastUserTextOf(turns),
     stepIndex: stepIndexOf(turns),
     inputTokens: estimateTokens(bodyChars),
+    offeredTools: (request.tools ?? []).flatMap((tool) => (tool.name ? [tool.name] : [])),
+    toolResults: toolResultsOf(turns),
   };
 }
 
 /** Anthropic sends tool results as `user` messages; only ones with something else in them are the user's. */
 function toTurn(message: { role: string; content: unknown }): TurnMessage {
-  const text = contentText(message.content);
+  const text = contentText(message.content) || toolResultText(message.content);
   if (message.role === "assistant") return { role: "assistant", text };
   if (message.role !== "user") return { role: "other", text };
   const onlyToolResults =
@@ -39,4 +43,15 @@ function toTurn(message: { role: string; content: unknown }): TurnMessage {
     message.content.length > 0 &&
     message.content.every((block: unknown) => isRecord(block) && block.type === "tool_result");
   return { role: onlyToolResults ? "tool" : "user", text };
+}
+
+/** The text inside `tool_result` blocks (a string, or text parts). */
+function toolResultText(content: unknown): string {
+  if (!Array.isArray(content)) return "";
+  return content
+    .map((block: unknown) =>
+      isRecord(block) && block.type === "tool_result" ? contentText(block.content) : "",
+    )
+    .filter((text) => text.length > 0)
+    .join("\n");
 }

@@ -67,6 +67,8 @@ export async function handleCompletion(
     scriptId: plan.scriptId,
     stepIndex: view.stepIndex,
     stream,
+    offeredTools: view.offeredTools,
+    toolResults: view.toolResults,
   });
 
   if (plan.kind === "error") {

@@ -6,6 +6,7 @@ import {
   type PromptView,
   stepIndexOf,
   type TurnMessage,
+  toolResultsOf,
 } from "./prompt-view.ts";
 
 // Only what the server reads; everything else a client sends (tools, temperature, …) passes unchecked.
@@ -14,6 +15,7 @@ export const ChatCompletionRequest = z.looseObject({
   messages: z.array(z.looseObject({ role: z.string(), content: z.unknown().optional() })),
   stream: z.boolean().nullish(),
   stream_options: z.looseObject({ include_usage: z.boolean().nullish() }).nullish(),
+  tools: z.array(z.looseObject({ function: z.looseObject({ name: z.string() }).optional() })).nullish(),
 });
 export type ChatCompletionRequest = z.infer<typeof ChatCompletionRequest>;
 
@@ -32,6 +34,8 @@ export function openaiPromptView(request: ChatCompletionRequest, bodyChars: numb
     lastUserText: lastUserTextOf(turns),
     stepIndex: stepIndexOf(turns),
     inputTokens: estimateTokens(bodyChars),
+    offeredTools: (request.tools ?? []).flatMap((tool) => (tool.function ? [tool.function.name] : [])),
+    toolResults: toolResultsOf(turns),
   };
 }
 

@@ -10,6 +10,10 @@ export interface PromptView {
   stepIndex: number;
   /** Rough input size for usage reporting (about four characters per token). */
   inputTokens: number;
+  /** Names of the tools the request offered the model (so tests can see what an agent was given). */
+  offeredTools: string[];
+  /** Tool results sent since the last user message, as text (so tests can see what the model read). */
+  toolResults: string[];
 }
 
 /** One message reduced to what turn counting needs. */
@@ -34,6 +38,15 @@ export function stepIndexOf(messages: readonly TurnMessage[]): number {
     if (messages[i]?.role === "assistant" && messages[i - 1]?.role !== "assistant") responses++;
   }
   return responses;
+}
+
+/** Texts of the tool results after the last user message. */
+export function toolResultsOf(messages: readonly TurnMessage[]): string[] {
+  let lastUser = -1;
+  messages.forEach((message, i) => {
+    if (message.role === "user") lastUser = i;
+  });
+  return messages.slice(lastUser + 1).flatMap((m) => (m.role === "tool" ? [m.text] : []));
 }
 
 export function lastUserTextOf(messages: readonly TurnMessage[]): string {

@@ -14,6 +14,10 @@ export interface LogEntry {
   scriptId?: string | undefined;
   stepIndex: number;
   stream: boolean;
+  /** Tools the request offered the model, by name. */
+  offeredTools: string[];
+  /** Tool results the request carried since the last user message. */
+  toolResults: string[];
   /** The text actually written so far; for an aborted reply, only the part the client was sent. */
   text: string;
   toolCalls: LoggedToolCall[];
@@ -26,7 +30,10 @@ export interface LogEntry {
   tokenTimes: number[];
 }
 
-export type NewLogEntry = Pick<LogEntry, "id" | "protocol" | "model" | "scriptId" | "stepIndex" | "stream">;
+export type NewLogEntry = Pick<
+  LogEntry,
+  "id" | "protocol" | "model" | "scriptId" | "stepIndex" | "stream" | "offeredTools" | "toolResults"
+>;
 
 const CAPACITY = 500;
 

@@ -64,13 +64,16 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     const secrets = await loadOrCreateSecrets(options.dataDir);
     const relayUrl = `http://127.0.0.1:${ports.relay}`;
     const modelServerUrl = `http://127.0.0.1:${ports.modelServer}`;
+    const workspaceHostUrl = `http://127.0.0.1:${ports.workspaceHost}`;
     const envFile = path.join(options.dataDir, "worker.env");
     await writeEnvFile(envFile, {
       DATABASE_URL: databaseUrl,
       SQL_ENDPOINT: `${relayUrl}/sql`,
       RELAY_URL: relayUrl,
+      WORKSPACE_HOST_URL: workspaceHostUrl,
       DEMO_MODEL_URL: modelServerUrl,
-      ALLOW_PRIVATE_NETWORKS: "true",
+      ALLOW_PRIVATE_NETWORKS: "loopback",
+      DNS_RESOLVER_URL: `${relayUrl}/dns-query`,
       ...secrets,
       ...options.workerEnv,
     });
@@ -104,7 +107,11 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       name: "workspace",
       command: tsx,
       args: [path.join(repoRoot, "workspace-host/src/main.ts")],
-      env: { WORKSPACE_HOST_PORT: String(ports.workspaceHost) },
+      env: {
+        WORKSPACE_HOST_PORT: String(ports.workspaceHost),
+        WORKSPACE_HOST_SECRET: secrets.WORKSPACE_HOST_SECRET,
+        WORKSPACE_HOST_DATA_DIR: path.join(options.dataDir, "workspace-host"),
+      },
     });
     supervisor.start({
       name: "worker",
@@ -131,7 +138,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       Promise.all([
         waitForHttp(`${modelServerUrl}/healthz`),
         waitForHttp(`${relayUrl}/healthz`),
-        waitForHttp(`http://127.0.0.1:${ports.workspaceHost}/healthz`),
+        waitForHttp(`${workspaceHostUrl}/healthz`),
         waitForHttp(`${url}/api/v1/openapi.json`, 120_000),
       ]),
     ]);

@@ -1,4 +1,12 @@
-import { Agent, type AgentInputItem, assistant, type Model, Runner, user } from "@openai/agents";
+import {
+  Agent,
+  type AgentInputItem,
+  assistant,
+  type FunctionTool,
+  type Model,
+  Runner,
+  user,
+} from "@openai/agents";
 import type { StreamEventDraft } from "@switchboard/protocol";
 
 export interface HistoryMessage {
@@ -13,6 +21,8 @@ export interface AgentTurnInput {
   history: readonly HistoryMessage[];
   /** Id of the assistant message this turn builds. */
   messageId: string;
+  /** MCP tools (they stream their own tool.call/tool.result events, with timing and error codes). */
+  tools?: FunctionTool[] | undefined;
   emit(draft: StreamEventDraft): void;
   signal?: AbortSignal | undefined;
 }
@@ -21,12 +31,17 @@ export interface AgentTurnInput {
 const runner = new Runner({ tracingDisabled: true });
 
 /**
- * Runs one agent turn with the Agents SDK, streaming: text deltas become `token` events, tool calls and
- * their outputs become `tool.call`/`tool.result`. Returns the final text of the assistant message.
+ * Runs one agent turn with the Agents SDK, streaming: text deltas become `token` events. Tool calls are
+ * streamed by the tools themselves (mcp/tool-invoker.ts). Returns the final text of the assistant message.
  */
 export async function runAgentTurn(input: AgentTurnInput): Promise<string> {
   const { runId, agent, messageId, emit } = input;
-  const sdkAgent = new Agent({ name: agent.name, instructions: agent.instructions, model: input.model });
+  const sdkAgent = new Agent({
+    name: agent.name,
+    instructions: agent.instructions,
+    model: input.model,
+    tools: input.tools ?? [],
+  });
   const items: AgentInputItem[] = input.history.map((m) =>
     m.role === "user" ? user(m.content) : assistant(m.content),
   );
@@ -37,28 +52,6 @@ export async function runAgentTurn(input: AgentTurnInput): Promise<string> {
       if (event.data.delta.length === 0) continue;
       text += event.data.delta;
       emit({ type: "token", runId, agentId: agent.id, messageId, text: event.data.delta });
-    } else if (event.type === "run_item_stream_event") {
-      const raw = event.item.rawItem as Record<string, unknown>;
-      if (event.name === "tool_called" && raw.type === "function_call") {
-        emit({
-          type: "tool.call",
-          runId,
-          agentId: agent.id,
-          callId: String(raw.callId ?? ""),
-          name: String(raw.name ?? ""),
-          arguments: String(raw.arguments ?? ""),
-        });
-      } else if (event.name === "tool_output" && raw.type === "function_call_result") {
-        const output = raw.output as { type?: string; text?: string } | string | undefined;
-        emit({
-          type: "tool.result",
-          runId,
-          agentId: agent.id,
-          callId: String(raw.callId ?? ""),
-          output: typeof output === "string" ? output : (output?.text ?? JSON.stringify(output)),
-          isError: false,
-        });
-      }
     }
   }
   await result.completed;

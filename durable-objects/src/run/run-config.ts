@@ -1,4 +1,6 @@
 import type { Provider } from "@switchboard/protocol";
+import type { ServerToolGrant } from "../mcp/server-spec.ts";
+import type { RunAuditContext } from "../mcp/tool-records.ts";
 import type { ProviderSecret } from "./model-factory.ts";
 
 /**
@@ -8,6 +10,10 @@ import type { ProviderSecret } from "./model-factory.ts";
 export interface RunConfig {
   agent: { id: string; name: string; instructions: string };
   model: { provider: Provider; name: string; secret?: ProviderSecret | undefined };
+  /** MCP servers the agent may use, with their cached tool lists; credentials stay sealed until a call. */
+  tools?: ServerToolGrant[] | undefined;
+  /** Where the run's tool calls are audited. */
+  audit?: RunAuditContext | undefined;
 }
 
 export interface StartRunInput {

@@ -12,15 +12,23 @@ import {
   type CreateConversationBody,
   type CreateCredentialBody,
   CreatedApiKey,
+  type CreateMcpServerBody,
   type CreateTeamBody,
   Credential,
   type LoginBody,
+  McpCatalog,
+  type McpCatalogEntry,
+  McpServer,
+  McpServerCreated,
+  McpToolList,
   MessageList,
   ModelInfo as ModelInfoSchema,
   type RegisterBody,
   SendMessageResult,
   Team,
   TeamMember,
+  ToolCallList,
+  type ToolCallRecord,
   type UpdateAgentBody,
   type UpdateMemberBody,
   User,
@@ -43,6 +51,7 @@ const TeamList = z.object({ teams: z.array(Team) });
 const MemberList = z.object({ members: z.array(TeamMember) });
 const ApiKeyList = z.object({ apiKeys: z.array(ApiKey) });
 const AdminUserList = z.object({ users: z.array(AdminUser) });
+const McpServerList = z.object({ servers: z.array(McpServer) });
 const AuditPage = z.object({ entries: z.array(AuditEntry), nextCursor: z.string().nullish() });
 export type AuditPage = z.infer<typeof AuditPage>;
 
@@ -242,6 +251,47 @@ export class ApiClient {
   cancelRun(conversationId: string): Promise<{ cancelled: boolean }> {
     const path = `/conversations/${encodeURIComponent(conversationId)}/cancel`;
     return this.request("POST", path, { schema: CancelResult });
+  }
+
+  /** Every recorded tool call of the conversation (or of one run), oldest first. */
+  async toolCalls(
+    conversationId: string,
+    options: { runId?: string; signal?: AbortSignal } = {},
+  ): Promise<ToolCallRecord[]> {
+    const path = `/conversations/${encodeURIComponent(conversationId)}/tool-calls${queryString({ runId: options.runId })}`;
+    return (await this.request("GET", path, { schema: ToolCallList, signal: options.signal })).toolCalls;
+  }
+
+  // ---- MCP tools -----------------------------------------------------------------------------------
+
+  async mcpCatalog(signal?: AbortSignal): Promise<McpCatalogEntry[]> {
+    return (await this.request("GET", "/mcp/catalog", { schema: McpCatalog, signal })).entries;
+  }
+
+  async mcpServers(signal?: AbortSignal): Promise<McpServer[]> {
+    return (await this.request("GET", "/mcp/servers", { schema: McpServerList, signal })).servers;
+  }
+
+  mcpServer(id: string, signal?: AbortSignal): Promise<McpServer> {
+    return this.request("GET", `/mcp/servers/${encodeURIComponent(id)}`, { schema: McpServer, signal });
+  }
+
+  /**
+   * Connects a server. Refusals the form shows as they are: 422 `consent_required` (a stdio entry without
+   * `consent.command`), 422 `validation_failed`, 400 `url_not_allowed` (the outbound URL policy).
+   */
+  createMcpServer(body: CreateMcpServerBody): Promise<{ id: string }> {
+    return this.request("POST", "/mcp/servers", { body, schema: McpServerCreated });
+  }
+
+  deleteMcpServer(id: string): Promise<void> {
+    return this.request("DELETE", `/mcp/servers/${encodeURIComponent(id)}`, { schema: undefined });
+  }
+
+  /** The server's tools, from the server's cache unless `refresh` (then 502 `bad_gateway` if unreachable). */
+  mcpTools(id: string, options: { refresh?: boolean; signal?: AbortSignal } = {}): Promise<McpToolList> {
+    const path = `/mcp/servers/${encodeURIComponent(id)}/tools${options.refresh ? "?refresh=true" : ""}`;
+    return this.request("GET", path, { schema: McpToolList, signal: options.signal });
   }
 
   // ---- teams ---------------------------------------------------------------------------------------

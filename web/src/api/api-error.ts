@@ -7,13 +7,16 @@ export class ApiError extends Error {
   readonly code: string;
   /** On a 429: how long the server asked us to wait (`Retry-After`), when it said. */
   readonly retryAfterSeconds: number | undefined;
+  /** The error body's `details`, when the server sent some (e.g. the command a `consent_required` names). */
+  readonly details: unknown;
 
-  constructor(status: number, code: string, message: string, retryAfterSeconds?: number) {
+  constructor(status: number, code: string, message: string, retryAfterSeconds?: number, details?: unknown) {
     super(message);
     this.name = "ApiError";
     this.status = status;
     this.code = code;
     this.retryAfterSeconds = retryAfterSeconds;
+    this.details = details;
   }
 
   /** Too many requests: wait `retryAfterSeconds` (if known) before trying again. */
@@ -34,8 +37,10 @@ export class ApiError extends Error {
     }
     try {
       const parsed = ErrorBody.safeParse(JSON.parse(text));
-      if (parsed.success)
-        return new ApiError(response.status, parsed.data.error.code, parsed.data.error.message);
+      if (parsed.success) {
+        const { code, message, details } = parsed.data.error;
+        return new ApiError(response.status, code, message, undefined, details);
+      }
     } catch {
       // Not JSON (a proxy's error page, for example): fall through to a generic message.
     }

@@ -14,10 +14,13 @@ export function MessageList({
   state,
   agentName,
   agentNameFor,
+  serverNameFor,
 }: {
   state: ConversationState;
   agentName: string;
   agentNameFor: (agentId: string | undefined) => string;
+  /** An MCP server's name by id, for live tool calls (their events carry only the id). */
+  serverNameFor?: (serverId: string | undefined) => string | undefined;
 }) {
   const scroller = useRef<HTMLDivElement>(null);
   const stuckToBottom = useRef(true);
@@ -56,7 +59,12 @@ export function MessageList({
           </EmptyState>
         )}
         {state.items.map((item) => (
-          <ChatItemView key={item.key} item={item} agentNameFor={agentNameFor} />
+          <ChatItemView
+            key={item.key}
+            item={item}
+            agentNameFor={agentNameFor}
+            serverNameFor={serverNameFor}
+          />
         ))}
         {waitingForText && <TypingIndicator agentName={agentName} />}
       </div>
@@ -67,9 +75,11 @@ export function MessageList({
 function ChatItemView({
   item,
   agentNameFor,
+  serverNameFor,
 }: {
   item: ChatItem;
   agentNameFor: (agentId: string | undefined) => string;
+  serverNameFor: ((serverId: string | undefined) => string | undefined) | undefined;
 }) {
   switch (item.kind) {
     case "user":
@@ -77,7 +87,7 @@ function ChatItemView({
     case "assistant":
       return <AssistantBubble item={item} agentName={agentNameFor(item.agentId)} />;
     case "tool":
-      return <ToolRow item={item} />;
+      return <ToolRow item={item} serverName={serverNameFor?.(item.serverId)} />;
     case "run-error":
       return <RunErrorRow item={item} />;
   }

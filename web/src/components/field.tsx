@@ -32,7 +32,7 @@ export function Field({
         </p>
       )}
       {error && (
-        <p className="field-error" id={errorId}>
+        <p className="field-error" id={errorId} data-testid="field-error">
           {error}
         </p>
       )}

@@ -10,6 +10,7 @@ import {
   CodeIcon,
   KeyIcon,
   LogOutIcon,
+  PlugIcon,
   ScrollIcon,
   ShieldIcon,
   UserIcon,
@@ -19,6 +20,7 @@ import {
 const links = [
   { to: "/chat", label: "Chats", icon: <ChatIcon /> },
   { to: "/agents", label: "Agents", icon: <BotIcon /> },
+  { to: "/tools", label: "Tools", icon: <PlugIcon /> },
   { to: "/teams", label: "Teams", icon: <UsersIcon /> },
   { to: "/credentials", label: "Credentials", icon: <KeyIcon /> },
   { to: "/api-keys", label: "API keys", icon: <CodeIcon /> },

@@ -67,3 +67,21 @@ export function isOrganizationAdmin(teams: readonly Team[] | undefined, adminPro
 export function canToggleUser(user: AdminUser, currentUserId: string | undefined): boolean {
   return user.id !== currentUserId;
 }
+
+/**
+ * Teams the user may connect MCP servers for: a team server carries its creator's credential and serves
+ * every agent of the team, so connecting one is managing the team (admins and team leads).
+ */
+export function serverManagingTeams(teams: readonly Team[]): Team[] {
+  return teams.filter((t) => canManageMembers(t.role));
+}
+
+/** Who may disconnect a server: its owner (personal servers are only listed to them) or the team's managers. */
+export function canManageServer(
+  server: { teamId: string | null },
+  teams: readonly Team[] | undefined,
+  isAdmin: boolean,
+): boolean {
+  if (!server.teamId || isAdmin) return true;
+  return canManageMembers(roleInTeam(teams, server.teamId));
+}

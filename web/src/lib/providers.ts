@@ -29,6 +29,11 @@ export function providerLabel(provider: string): string {
   return providerLabels[provider as Provider] ?? provider;
 }
 
+/** What a stored credential is for: a model provider's key, or the fields of an MCP server (`mcp`). */
+export function credentialKindLabel(kind: string): string {
+  return kind === "mcp" ? "MCP server credential" : providerLabel(kind);
+}
+
 /** Providers whose agents need (or may use) a stored key. */
 export function usesCredential(provider: Provider): boolean {
   return provider !== "demo";

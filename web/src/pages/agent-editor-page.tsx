@@ -33,6 +33,8 @@ export function AgentEditorPage() {
     ]);
     return { models, credentials, agent };
   });
+  // Apart from the rest: without MCP servers the agent can still be edited (its tools are then kept as they are).
+  const servers = useResource("mcp-servers", (signal) => api.mcpServers(signal));
 
   async function startChat() {
     if (!id) return;
@@ -103,11 +105,12 @@ export function AgentEditorPage() {
           models={data.data.models}
           credentials={data.data.credentials}
           teams={shareableTeams(teams ?? [])}
+          servers={servers}
           submitLabel={editing ? "Save" : "Create agent"}
           onSubmit={async (body) => {
             try {
               if (agent) await api.updateAgent(agent.id, body);
-              else await api.createAgent(body);
+              else await api.createAgent({ ...body, tools: body.tools ?? [] });
             } catch (error) {
               throw new Error(errorMessage(error));
             }

@@ -1,21 +1,33 @@
 import {
   type Agent,
+  type AgentToolGrant,
   CreateAgentBody,
   type Credential,
+  type McpServer,
   type Provider,
   type Team,
 } from "@switchboard/protocol";
 import { type FormEvent, useState } from "react";
 import { Link } from "react-router";
 import type { ModelInfo } from "../api/api-client.ts";
+import { useAccess } from "../auth/access-context.tsx";
 import { DemoBadge } from "../components/demo-badge.tsx";
 import { Field } from "../components/field.tsx";
 import { Notice } from "../components/notice.tsx";
 import { roleLabel } from "../lib/access.ts";
 import { defaultModelName, modelSuggestions, providerLabel, usesCredential } from "../lib/providers.ts";
+import { grantsToSave, usableServers } from "../lib/tool-grants.ts";
+import type { Resource } from "../lib/use-resource.ts";
+import { AgentToolsField } from "../tools/agent-tools-field.tsx";
 import "./agent-form.css";
 
 type FieldErrors = Partial<Record<"name" | "instructions" | "model", string>>;
+
+/**
+ * What the form saves. `tools` is left out when the MCP servers could not be loaded: the user saw no
+ * picker, so an edit must not replace the agent's tools with an empty list.
+ */
+export type AgentFormBody = Omit<CreateAgentBody, "tools"> & { tools?: AgentToolGrant[] };
 
 /** Create or edit an agent. The provider decides which credentials are offered and what model to prefill. */
 export function AgentForm({
@@ -23,6 +35,7 @@ export function AgentForm({
   models,
   credentials,
   teams,
+  servers,
   submitLabel,
   onSubmit,
 }: {
@@ -31,9 +44,12 @@ export function AgentForm({
   credentials: Credential[];
   /** Teams the user may share a new agent with (where they are admin, team lead or member). */
   teams: Team[];
+  /** Every MCP server the user can see; the form offers those this agent may use. */
+  servers: Pick<Resource<McpServer[]>, "data" | "loading" | "error" | "reload">;
   submitLabel: string;
-  onSubmit: (body: CreateAgentBody) => Promise<void>;
+  onSubmit: (body: AgentFormBody) => Promise<void>;
 }) {
+  const { teams: allTeams } = useAccess();
   const providers: Provider[] =
     agent && !models.providers.includes(agent.model.provider)
       ? [...models.providers, agent.model.provider]
@@ -46,11 +62,17 @@ export function AgentForm({
   const [modelName, setModelName] = useState(agent?.model.name ?? defaultModelName[initialProvider]);
   const [credentialId, setCredentialId] = useState(agent?.model.credentialId ?? "");
   const [teamId, setTeamId] = useState(agent?.teamId ?? "");
+  const [tools, setTools] = useState<AgentToolGrant[]>(agent?.tools ?? []);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
   const matching = credentials.filter((c) => c.provider === provider);
+  // A team agent draws tools from its team's servers only; the team is the one chosen (new) or kept (edit).
+  const usable = servers.data
+    ? usableServers(servers.data, allTeams, agent ? agent.teamId : teamId || null)
+    : undefined;
+  const toolsToSave = usable ? grantsToSave(tools, usable) : undefined;
 
   function changeProvider(next: Provider) {
     // Keep a model name the user typed; replace one we prefilled for the previous provider.
@@ -73,6 +95,7 @@ export function AgentForm({
         name: modelName,
         ...(usesCredential(provider) && credentialId ? { credentialId } : {}),
       },
+      ...(toolsToSave ? { tools: toolsToSave } : {}),
     });
     if (!parsed.success) {
       const next: FieldErrors = {};
@@ -88,7 +111,8 @@ export function AgentForm({
     setErrors({});
     setBusy(true);
     try {
-      await onSubmit(parsed.data);
+      const { tools: parsedTools, ...rest } = parsed.data;
+      await onSubmit(toolsToSave ? { ...rest, tools: parsedTools } : rest);
     } catch (caught) {
       setError(caught instanceof Error ? caught.message : "Could not save the agent.");
       setBusy(false);
@@ -246,6 +270,16 @@ export function AgentForm({
       {demoFallback && (
         <Notice>Without a credential this agent runs on the built-in scripted demo model.</Notice>
       )}
+
+      <AgentToolsField
+        servers={usable}
+        loading={servers.loading}
+        error={servers.error}
+        onRetry={servers.reload}
+        grants={tools}
+        staleGrants={toolsToSave ? tools.length - toolsToSave.length : 0}
+        onChange={setTools}
+      />
 
       {error && <Notice tone="danger">{error}</Notice>}
 

@@ -7,7 +7,7 @@ import { useApi } from "../auth/auth-context.tsx";
 import { ConfirmDelete } from "../components/confirm-delete.tsx";
 import { DemoBadge } from "../components/demo-badge.tsx";
 import { EmptyState } from "../components/empty-state.tsx";
-import { BotIcon, PlusIcon } from "../components/icons.tsx";
+import { BotIcon, PlusIcon, WrenchIcon } from "../components/icons.tsx";
 import { LoadError, Notice } from "../components/notice.tsx";
 import { PageHeader } from "../components/page-header.tsx";
 import { LoadingBlock } from "../components/spinner.tsx";
@@ -15,12 +15,15 @@ import { TeamBadge } from "../components/team-badge.tsx";
 import { isReadOnlyRole, roleInTeam } from "../lib/access.ts";
 import { formatRelative } from "../lib/format.ts";
 import { providerLabel } from "../lib/providers.ts";
+import { summarizeTools } from "../lib/tool-grants.ts";
 import { useResource } from "../lib/use-resource.ts";
 import "./agents-page.css";
 
 export function AgentsPage() {
   const api = useApi();
   const agents = useResource("agents", (signal) => api.agents(signal));
+  // Only for naming the servers on the cards; without it a card says "MCP server".
+  const servers = useResource("mcp-servers", (signal) => api.mcpServers(signal));
   const [deleteError, setDeleteError] = useState<string | null>(null);
   const teamName = useTeamName();
   const { teams } = useAccess();
@@ -64,7 +67,7 @@ export function AgentsPage() {
       {agents.data && agents.data.length > 0 && (
         <ul className="agent-grid">
           {agents.data.map((agent) => (
-            <li key={agent.id} className="card agent-card">
+            <li key={agent.id} className="card agent-card" data-testid="agent-card">
               <div className="agent-card-head">
                 <span className="agent-avatar" aria-hidden="true">
                   {agent.name.slice(0, 1).toUpperCase()}
@@ -85,6 +88,26 @@ export function AgentsPage() {
               <p className="agent-card-instructions">
                 {agent.instructions.trim() || <span className="muted">No instructions</span>}
               </p>
+              {agent.tools.length > 0 && (
+                <ul
+                  className="agent-card-tools"
+                  data-testid="agent-tools"
+                  aria-label={`Tools of ${agent.name}`}
+                >
+                  {summarizeTools(agent.tools, servers.data).map((tool) => (
+                    <li
+                      key={tool.serverId}
+                      className={tool.available ? "badge" : "badge badge-danger"}
+                      data-server-id={tool.serverId}
+                    >
+                      <WrenchIcon aria-hidden="true" />
+                      <span>
+                        {tool.serverName}: {tool.tools}
+                      </span>
+                    </li>
+                  ))}
+                </ul>
+              )}
               <div className="agent-card-foot">
                 <span className="muted agent-card-date">Updated {formatRelative(agent.updatedAt)}</span>
                 <span className="agent-card-actions">

@@ -1,3 +1,4 @@
+import { useEffect, useState } from "react";
 import { useParams } from "react-router";
 import { useAccess, useTeamName } from "../auth/access-context.tsx";
 import { useApi } from "../auth/auth-context.tsx";
@@ -23,6 +24,19 @@ export function ConversationPage() {
     api.conversation(conversationId, signal),
   );
   const view = useConversation(conversationId);
+  // Live tool calls name their MCP server by id only; the servers are loaded once such a row shows up
+  // (not on every chat open). Without them the rows show the tool alone.
+  const [wantServers, setWantServers] = useState(false);
+  const unnamedToolRow =
+    view.state?.items.some((item) => item.kind === "tool" && item.serverId && !item.serverName) ?? false;
+  useEffect(() => {
+    if (unnamedToolRow) setWantServers(true);
+  }, [unnamedToolRow]);
+  const servers = useResource(wantServers ? "mcp-servers" : "mcp-servers:not-needed", (signal) =>
+    wantServers ? api.mcpServers(signal) : Promise.resolve([]),
+  );
+  const serverNameFor = (serverId: string | undefined) =>
+    serverId ? servers.data?.find((s) => s.id === serverId)?.name : undefined;
   const { teams } = useAccess();
   const teamName = useTeamName();
 
@@ -64,6 +78,7 @@ export function ConversationPage() {
           state={view.state}
           agentName={agentName}
           agentNameFor={agentNameFor}
+          serverNameFor={serverNameFor}
         />
       )}
       <div className="conversation-page-notices">

@@ -1,15 +1,16 @@
 import type { Credential } from "@switchboard/protocol";
 import { useState } from "react";
+import { Link } from "react-router";
 import { errorMessage } from "../api/api-error.ts";
 import { useApi } from "../auth/auth-context.tsx";
 import { ConfirmDelete } from "../components/confirm-delete.tsx";
 import { EmptyState } from "../components/empty-state.tsx";
-import { KeyIcon } from "../components/icons.tsx";
+import { KeyIcon, PlugIcon } from "../components/icons.tsx";
 import { LoadError, Notice } from "../components/notice.tsx";
 import { PageHeader } from "../components/page-header.tsx";
 import { LoadingBlock } from "../components/spinner.tsx";
 import { formatDate } from "../lib/format.ts";
-import { providerLabel } from "../lib/providers.ts";
+import { credentialKindLabel } from "../lib/providers.ts";
 import { useResource } from "../lib/use-resource.ts";
 import { CredentialForm } from "./credential-form.tsx";
 import "./credentials-page.css";
@@ -39,7 +40,7 @@ export function CredentialsPage() {
       <title>Credentials · Switchboard</title>
       <PageHeader
         title="Credentials"
-        description="Provider keys your agents use. Keys are encrypted at rest and never sent back to the browser."
+        description="Provider keys and MCP server credentials your agents use. They are encrypted at rest and never sent back to the browser."
       />
       {data.error && <LoadError message={data.error} onRetry={data.reload} />}
       {data.loading && !data.data && <LoadingBlock label="Loading credentials" />}
@@ -61,15 +62,30 @@ export function CredentialsPage() {
             ) : (
               <ul className="card credential-list">
                 {data.data.credentials.map((credential) => (
-                  <li key={credential.id} className="credential-row">
-                    <span className="credential-icon" aria-hidden="true">
-                      <KeyIcon />
+                  <li
+                    key={credential.id}
+                    className="credential-row"
+                    data-testid="credential-row"
+                    data-provider={credential.provider}
+                  >
+                    <span
+                      className={
+                        credential.provider === "mcp"
+                          ? "credential-icon credential-icon-mcp"
+                          : "credential-icon"
+                      }
+                      aria-hidden="true"
+                    >
+                      {credential.provider === "mcp" ? <PlugIcon /> : <KeyIcon />}
                     </span>
                     <span className="credential-text">
-                      <span className="credential-name">{credential.name}</span>
+                      <span className="credential-name">
+                        <span className="credential-name-text">{credential.name}</span>
+                        {credential.provider === "mcp" && <span className="badge badge-accent">MCP</span>}
+                      </span>
                       <span className="credential-meta">
-                        {providerLabel(credential.provider)} · added {formatDate(credential.createdAt)} ·{" "}
-                        <span aria-hidden="true">••••••••</span>
+                        {credentialKindLabel(credential.provider)} · added {formatDate(credential.createdAt)}{" "}
+                        · <span aria-hidden="true">••••••••</span>
                         <span className="visually-hidden">key hidden</span>
                       </span>
                     </span>
@@ -79,6 +95,10 @@ export function CredentialsPage() {
               </ul>
             )}
           </section>
+          <p className="muted credentials-mcp-note">
+            MCP server credentials (API keys and tokens of tool servers) are added when you enable a server on
+            the <Link to="/tools">Tools page</Link>; delete them here.
+          </p>
           <CredentialForm
             providers={data.data.models.providers}
             onCreated={(created) => {

@@ -1,4 +1,4 @@
-import type { Message, MessageList, StreamEvent } from "@switchboard/protocol";
+import type { Message, MessageList, StreamEvent, ToolCallRecord } from "@switchboard/protocol";
 
 /**
  * The chat view of one conversation, built purely from the completed messages of `GET /messages` plus
@@ -32,9 +32,23 @@ export interface ToolItem {
   callId: string;
   runId: string;
   agentId: string;
+  /** The tool's name as the model saw it (`<server>__<tool>` for MCP tools). */
   name: string;
   arguments: string;
-  result: { output: string; isError: boolean } | undefined;
+  /** The MCP server and the tool's own name on it, when the tool is an MCP tool. */
+  serverId?: string;
+  tool?: string;
+  /** Known from the tool-call history; live events name the server by id only. */
+  serverName?: string;
+  result: ToolResult | undefined;
+}
+
+export interface ToolResult {
+  output: string;
+  isError: boolean;
+  /** The tool layer's error code (`tool_timeout`, `invalid_arguments`, …) when it failed. */
+  errorCode?: string;
+  durationMs?: number;
 }
 
 export interface RunErrorItem {
@@ -90,8 +104,42 @@ function itemFromMessage(message: Message): ChatItem {
   };
 }
 
-/** The starting state: the completed messages, resuming after the list's cursor. */
-export function stateFromMessages(list: MessageList): ConversationState {
+/** A recorded tool call (`GET /conversations/:id/tool-calls`) as a row, its result included. */
+export function toolItemFromRecord(record: ToolCallRecord): ToolItem {
+  const args =
+    record.arguments === undefined || record.arguments === null
+      ? ""
+      : typeof record.arguments === "string"
+        ? record.arguments
+        : JSON.stringify(record.arguments);
+  return {
+    kind: "tool",
+    key: toolKey(record.callId),
+    callId: record.callId,
+    runId: record.runId,
+    agentId: record.agentId,
+    name: record.tool,
+    arguments: args,
+    ...(record.serverId ? { serverId: record.serverId } : {}),
+    tool: record.tool,
+    serverName: record.serverName,
+    result: {
+      output: record.result ?? "",
+      isError: record.isError,
+      ...(record.errorCode ? { errorCode: record.errorCode } : {}),
+      durationMs: record.durationMs,
+    },
+  };
+}
+
+/**
+ * The starting state: the completed messages (and, when given, the conversation's recorded tool calls, as
+ * `mergeToolHistory` places them), resuming after the list's cursor.
+ */
+export function stateFromMessages(
+  list: MessageList,
+  toolCalls: readonly ToolCallRecord[] = [],
+): ConversationState {
   const items: ChatItem[] = [];
   const index: Record<string, number> = {};
   for (const message of list.messages) {
@@ -100,7 +148,64 @@ export function stateFromMessages(list: MessageList): ConversationState {
     index[item.key] = items.length;
     items.push(item);
   }
-  return { items, index, lastSeq: list.cursor, run: { status: "idle" }, settledRuns: [] };
+  const state: ConversationState = {
+    items,
+    index,
+    lastSeq: list.cursor,
+    run: { status: "idle" },
+    settledRuns: [],
+  };
+  return mergeToolHistory(state, toolCalls, list.messages);
+}
+
+/**
+ * Adds the recorded tool calls (`GET /conversations/:id/tool-calls`) that the view does not show yet, so
+ * earlier runs' calls survive a reload. Calls it already has (from live events) are left alone. A call goes
+ * just before its run's reply (stored when the run completes, after its tools ran); for a run without one
+ * (it failed, or is still going) before the first stored message created after the call started, else at
+ * the end. `stored` are the messages the state was built from (their times place the calls). Pure: the
+ * same state object comes back when there is nothing to add.
+ */
+export function mergeToolHistory(
+  state: ConversationState,
+  records: readonly ToolCallRecord[],
+  stored: readonly Message[] = [],
+): ConversationState {
+  const storedAt = new Map(stored.map((m) => [messageKey(m.id), Date.parse(m.createdAt)]));
+  const before = new Map<number, ToolItem[]>();
+  const trailing: ToolItem[] = [];
+  const added = new Set<string>();
+  for (const record of records) {
+    const item = toolItemFromRecord(record);
+    if (state.index[item.key] !== undefined || added.has(item.key)) continue;
+    added.add(item.key);
+    const started = Date.parse(record.startedAt);
+    const storedAfterStart = (key: string) => {
+      const time = storedAt.get(key);
+      return time !== undefined && !Number.isNaN(started) && time > started;
+    };
+    // The run's reply: the first of its replies not stored before the call started (a step's text may be).
+    let at = state.items.findIndex(
+      (i) =>
+        i.kind === "assistant" &&
+        i.runId === record.runId &&
+        (!storedAt.has(i.key) || Number.isNaN(started) || storedAfterStart(i.key)),
+    );
+    if (at === -1) at = state.items.findIndex((i) => storedAfterStart(i.key));
+    if (at === -1) trailing.push(item);
+    else before.set(at, [...(before.get(at) ?? []), item]);
+  }
+  if (added.size === 0) return state;
+  const items: ChatItem[] = [];
+  state.items.forEach((item, i) => {
+    items.push(...(before.get(i) ?? []), item);
+  });
+  items.push(...trailing);
+  const index: Record<string, number> = {};
+  items.forEach((item, i) => {
+    index[item.key] = i;
+  });
+  return { ...state, items, index };
 }
 
 /** A copy-on-first-write draft, so one batch of many tokens costs one array copy, not one per token. */
@@ -219,6 +324,7 @@ function apply(draft: Draft, event: StreamEvent): void {
       draft.noteActivity(event.runId);
       const key = toolKey(event.callId);
       const existing = draft.get(key);
+      const known = existing?.kind === "tool" ? existing : undefined;
       draft.put({
         kind: "tool",
         key,
@@ -227,7 +333,14 @@ function apply(draft: Draft, event: StreamEvent): void {
         agentId: event.agentId,
         name: event.name,
         arguments: event.arguments,
-        result: existing?.kind === "tool" ? existing.result : undefined,
+        ...(event.serverId
+          ? { serverId: event.serverId }
+          : known?.serverId
+            ? { serverId: known.serverId }
+            : {}),
+        ...(event.tool ? { tool: event.tool } : known?.tool ? { tool: known.tool } : {}),
+        ...(known?.serverName ? { serverName: known.serverName } : {}),
+        result: known?.result,
       });
       return;
     }
@@ -235,7 +348,12 @@ function apply(draft: Draft, event: StreamEvent): void {
       draft.noteActivity(event.runId);
       const key = toolKey(event.callId);
       const existing = draft.get(key);
-      const result = { output: event.output, isError: event.isError };
+      const result: ToolResult = {
+        output: event.output,
+        isError: event.isError,
+        ...(event.errorCode ? { errorCode: event.errorCode } : {}),
+        ...(event.durationMs !== undefined ? { durationMs: event.durationMs } : {}),
+      };
       if (existing?.kind === "tool") {
         draft.put({ ...existing, result });
       } else {

@@ -1,4 +1,4 @@
-import type { StreamEvent } from "@switchboard/protocol";
+import type { MessageList, StreamEvent } from "@switchboard/protocol";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { ApiError, errorMessage, isForbidden, type RateLimit, rateLimitOf } from "../api/api-error.ts";
 import { useApi } from "../auth/auth-context.tsx";
@@ -6,6 +6,7 @@ import {
   applyEvents,
   applyLocalSend,
   type ConversationState,
+  mergeToolHistory,
   stateFromMessages,
 } from "./conversation-reducer.ts";
 import { ConversationStream } from "./conversation-stream.ts";
@@ -31,6 +32,9 @@ export interface ConversationView {
   stop: () => Promise<void>;
   retry: () => void;
 }
+
+/** The tool-call history is loaded when the stream is live, or after this long if it is not yet. */
+const HISTORY_FALLBACK_MS = 1_500;
 
 /**
  * Loads a conversation's messages, then keeps it live: stream events go through a per-frame batcher
@@ -66,10 +70,34 @@ export function useConversation(conversationId: string): ConversationView {
     // Only the latest reload may replace the state: an abandoned slow one must not land after it.
     let latestReset = 0;
 
+    /**
+     * The recorded tool calls, so earlier runs' tool rows show after a reload. Loaded beside the stream,
+     * never in its way: if they are slow or fail, the chat is live all the same, without those rows.
+     */
+    const loadToolHistory = (stored: MessageList) => {
+      api.toolCalls(conversationId, { signal: abort.signal }).then(
+        (records) => {
+          if (!abort.signal.aborted)
+            setState((current) => (current ? mergeToolHistory(current, records, stored.messages) : current));
+        },
+        () => undefined,
+      );
+    };
+
     api.messages(conversationId, abort.signal).then(
       (list) => {
         if (abort.signal.aborted) return;
         setState(stateFromMessages(list));
+        // Asked for once the stream is live (or after a moment), so it never competes with the handshake.
+        let historyAsked = false;
+        const askHistory = () => {
+          if (historyAsked) return;
+          historyAsked = true;
+          clearTimeout(historyTimer);
+          loadToolHistory(list);
+        };
+        const historyTimer = setTimeout(askHistory, HISTORY_FALLBACK_MS);
+        abort.signal.addEventListener("abort", () => clearTimeout(historyTimer));
         stream = new ConversationStream({
           url: (after) => streamUrl(conversationId, after),
           after: list.cursor,
@@ -82,9 +110,13 @@ export function useConversation(conversationId: string): ConversationView {
             // Anything still queued is either in the reloaded messages or will be replayed after `cursor`.
             batcher.clear();
             setState(stateFromMessages(fresh));
+            loadToolHistory(fresh);
             return fresh.cursor;
           },
-          onStatus: setStatus,
+          onStatus: (next) => {
+            setStatus(next);
+            if (next === "live") askHistory();
+          },
           onProblem: (problem, fatal) => {
             if (fatal) setStreamError(problem.message);
           },

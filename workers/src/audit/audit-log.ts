@@ -28,6 +28,12 @@ export const AuditAction = {
   credentialDeleted: "credential.deleted",
   credentialUsed: "credential.used",
   agentCreated: "agent.created",
+  mcpServerAdded: "mcp_server.added",
+  mcpServerRemoved: "mcp_server.removed",
+  mcpServerRefused: "mcp_server.refused",
+  mcpOAuthStarted: "mcp_server.oauth_started",
+  mcpOAuthCompleted: "mcp_server.oauth_completed",
+  mcpOAuthFailed: "mcp_server.oauth_failed",
   agentUpdated: "agent.updated",
   agentDeleted: "agent.deleted",
   toolCalled: "tool.called",
@@ -120,7 +126,7 @@ export async function writeAudit(db: Database, record: AuditRecord): Promise<boo
 }
 
 /** Fills in the organization and the actor's email; a failed lookup leaves them empty rather than losing the row. */
-async function resolveContext(
+export async function resolveContext(
   db: Database,
   record: AuditRecord,
 ): Promise<{ orgId: string | null; actorEmail: string | undefined }> {

@@ -1,8 +1,8 @@
 import { auditLog, orgMembers } from "@switchboard/db";
 import type { Database } from "@switchboard/db/client";
+import { decodeBase64Url, encodeBase64Url } from "@switchboard/durable-objects/crypto";
 import { type AuditEntry, ErrorCode } from "@switchboard/protocol";
 import { and, desc, eq, ilike, inArray, like, type SQL, sql } from "drizzle-orm";
-import { decodeBase64Url, encodeBase64Url } from "../crypto/base64.ts";
 import { ApiError } from "../http/api-error.ts";
 import { maskEmail } from "./pii-mask.ts";
 

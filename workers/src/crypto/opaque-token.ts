@@ -5,7 +5,7 @@
  * here (no salt, no slow KDF) because the token carries 256 bits from the CSPRNG: there is nothing to
  * brute-force, and an unsalted digest can be looked up by equality in an index.
  */
-import { encodeBase64Url } from "./base64.ts";
+import { encodeBase64Url } from "@switchboard/durable-objects/crypto";
 
 const DEFAULT_TOKEN_BYTES = 32;
 /** Below 128 bits a token could in principle be guessed; refuse rather than hand out a weak one. */

@@ -15,7 +15,7 @@
  * keyboards that produce composed or decomposed characters verifies either way.
  */
 import { scrypt, timingSafeEqual } from "node:crypto";
-import { decodeBase64, encodeBase64 } from "./base64.ts";
+import { decodeBase64, encodeBase64 } from "@switchboard/durable-objects/crypto";
 
 interface ScryptParams {
   /** log2 of the CPU/memory cost N. */

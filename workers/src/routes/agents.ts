@@ -11,6 +11,7 @@ import type { Action } from "../auth/permissions.ts";
 import { ApiError } from "../http/api-error.ts";
 import { createRouter } from "../http/create-router.ts";
 import { bearerSecurity, errorResponses, IdParam, jsonBody, jsonResponse } from "../http/openapi-shared.ts";
+import { checkToolGrants } from "../mcp/tool-grants.ts";
 
 export const agentRoutes = createRouter();
 
@@ -27,6 +28,7 @@ export function toAgent(row: AgentRow): Agent {
       name: row.modelName,
       ...(row.credentialId ? { credentialId: row.credentialId } : {}),
     },
+    tools: row.tools,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
@@ -83,6 +85,7 @@ agentRoutes.openapi(
       }
     }
     await checkModel(c.var.db, c.var.userId, body.model);
+    await checkToolGrants(c.var.db, { ownerId: c.var.userId, teamId: body.teamId ?? null }, body.tools);
     const [row] = await c.var.db
       .insert(agents)
       .values({
@@ -93,6 +96,7 @@ agentRoutes.openapi(
         modelProvider: body.model.provider,
         modelName: body.model.name,
         credentialId: body.model.provider === "demo" ? null : (body.model.credentialId ?? null),
+        tools: body.tools,
       })
       .returning();
     if (!row) throw new Error("insert returned no row");
@@ -159,8 +163,9 @@ agentRoutes.openapi(
   async (c) => {
     const { id } = c.req.valid("param");
     const body = c.req.valid("json");
-    await findAgent(c.var.db, c.var.userId, id, "update");
+    const current = await findAgent(c.var.db, c.var.userId, id, "update");
     if (body.model) await checkModel(c.var.db, c.var.userId, body.model);
+    if (body.tools) await checkToolGrants(c.var.db, current, body.tools);
     const [row] = await c.var.db
       .update(agents)
       .set({
@@ -173,6 +178,7 @@ agentRoutes.openapi(
               credentialId: body.model.provider === "demo" ? null : (body.model.credentialId ?? null),
             }
           : {}),
+        ...(body.tools ? { tools: body.tools } : {}),
         updatedAt: new Date(),
       })
       .where(and(eq(agents.id, id), accessible(c.var.db, c.var.userId, "update", agents)))

@@ -3,6 +3,7 @@ import { conversations, credentials, messages } from "@switchboard/db";
 import type { Database } from "@switchboard/db/client";
 import type { RunConfig } from "@switchboard/durable-objects";
 import { conversationStub } from "@switchboard/durable-objects";
+import { openSecret } from "@switchboard/durable-objects/crypto";
 import {
   Conversation,
   CreateConversationBody,
@@ -16,6 +17,7 @@ import {
 import { and, asc, desc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { AuditAction, recordAudit } from "../audit/audit-log.ts";
+import { runAuditContext } from "../audit/run-audit-context.ts";
 import { accessible, requireAccess, roleAllows, roleInTeam } from "../auth/access.ts";
 import { authorize } from "../auth/authorize.ts";
 import type { Action } from "../auth/permissions.ts";
@@ -23,8 +25,8 @@ import type { Env } from "../env.ts";
 import { ApiError } from "../http/api-error.ts";
 import { createRouter } from "../http/create-router.ts";
 import { bearerSecurity, errorResponses, IdParam, jsonBody, jsonResponse } from "../http/openapi-shared.ts";
+import { resolveRunGrants } from "../mcp/tool-grants.ts";
 import { limitChat, startWithRunSlot } from "../rate-limit/index.ts";
-import { openSecret } from "../services/vault.ts";
 import { findAgent } from "./agents.ts";
 
 export const conversationRoutes = createRouter();
@@ -256,6 +258,11 @@ async function resolveRunConfig(
   agentId: string,
 ): Promise<{ config: RunConfig; credentialId?: string }> {
   const agent = await findAgent(db, userId, agentId, "read");
+  const base = {
+    agent: agentConfig(agent),
+    tools: await resolveRunGrants(db, agent),
+    audit: await runAuditContext(db, userId, agent.teamId),
+  };
   const model: RunConfig["model"] = {
     provider: agent.modelProvider as ModelRef["provider"],
     name: agent.modelName,
@@ -272,10 +279,10 @@ async function resolveRunConfig(
       .limit(1);
     if (credential) {
       model.secret = await openSecret(env.CREDENTIALS_KEYS, credential.secretCiphertext);
-      return { config: { agent: agentConfig(agent), model }, credentialId: credential.id };
+      return { config: { ...base, model }, credentialId: credential.id };
     }
   }
-  return { config: { agent: agentConfig(agent), model } };
+  return { config: { ...base, model } };
 }
 
 const agentConfig = (agent: { id: string; name: string; instructions: string }) => ({

@@ -1,5 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { credentials } from "@switchboard/db";
+import { sealSecret } from "@switchboard/durable-objects/crypto";
 import { CreateCredentialBody, Credential } from "@switchboard/protocol";
 import { and, desc, eq } from "drizzle-orm";
 import { z } from "zod";
@@ -8,7 +9,6 @@ import { authorize } from "../auth/authorize.ts";
 import { ApiError } from "../http/api-error.ts";
 import { createRouter } from "../http/create-router.ts";
 import { bearerSecurity, errorResponses, IdParam, jsonBody, jsonResponse } from "../http/openapi-shared.ts";
-import { sealSecret } from "../services/vault.ts";
 
 export const credentialRoutes = createRouter();
 // Credentials are always personal: only their owner may list, use or delete them.

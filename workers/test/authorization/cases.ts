@@ -17,6 +17,7 @@ import {
   newApiKey,
   newConversation,
   newCredential,
+  newMcpServer,
   PASSWORD,
   registerAccount,
   session,
@@ -159,6 +160,36 @@ const deleteAgent =
     return { params: { id }, unchanged: async () => void (await agentOf(fx, id)) };
   };
 
+const readServer =
+  (target: "teamServerId" | "personalServerId"): Build =>
+  (fx) => ({ params: { id: fx[target] } });
+
+async function serverNames(fx: Fixture): Promise<string[]> {
+  const { servers } = await must<{ servers: { name: string; id: string }[] }>(200, {
+    path: "/mcp/servers",
+    credential: asAdmin(fx),
+  });
+  return servers.map((server) => server.name);
+}
+
+const createServer =
+  (kind: "team" | "personal"): Build =>
+  (fx) => {
+    const name = probeName();
+    return {
+      body: { name, catalogId: "web", ...(kind === "team" ? { teamId: fx.team.id } : {}) },
+      unchanged: async () => expect(await serverNames(fx)).not.toContain(name),
+    };
+  };
+
+const deleteServer =
+  (kind: "team" | "personal"): Build =>
+  async (fx) => {
+    const name = probeName();
+    const id = await newMcpServer(fx, kind, name);
+    return { params: { id }, unchanged: async () => expect(await serverNames(fx)).toContain(name) };
+  };
+
 const startConversation =
   (target: "teamAgentId" | "personalAgentId"): Build =>
   (fx) => {
@@ -282,6 +313,19 @@ export const CASES: Record<string, Build> = {
   "PATCH /agents/{id} (personal)": patchAgent("personal"),
   "DELETE /agents/{id}": deleteAgent("team"),
   "DELETE /agents/{id} (personal)": deleteAgent("personal"),
+
+  "GET /mcp/catalog": nothing,
+  "POST /mcp/servers": createServer("team"),
+  "POST /mcp/servers (personal)": createServer("personal"),
+  "GET /mcp/servers": nothing,
+  "GET /mcp/servers/{id}": readServer("teamServerId"),
+  "GET /mcp/servers/{id} (personal)": readServer("personalServerId"),
+  "GET /mcp/servers/{id}/tools": readServer("teamServerId"),
+  "GET /mcp/servers/{id}/tools (personal)": readServer("personalServerId"),
+  "DELETE /mcp/servers/{id}": deleteServer("team"),
+  "DELETE /mcp/servers/{id} (personal)": deleteServer("personal"),
+  "GET /conversations/{id}/tool-calls": readConversation("teamConversationId"),
+  "GET /conversations/{id}/tool-calls (personal)": readConversation("personalConversationId"),
 
   "POST /conversations": startConversation("teamAgentId"),
   "POST /conversations (personal)": startConversation("personalAgentId"),

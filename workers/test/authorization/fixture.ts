@@ -37,6 +37,8 @@ export interface Fixture {
   personalAgentId: string;
   personalConversationId: string;
   credentialId: string;
+  teamServerId: string;
+  personalServerId: string;
   keys: Record<"read" | "chat" | "manage", ApiKeyHandle>;
   /** Every id of A's and of T's: none may ever appear in a response to the outsider or the anonymous. */
   privateIds: Set<string>;
@@ -145,6 +147,22 @@ export async function newCredential(fx: Fixture): Promise<string> {
   return credential.id;
 }
 
+/** A's MCP server (the in-process web server, so listing its tools needs no network), team T's or A's own. */
+export async function newMcpServer(
+  fx: Fixture,
+  kind: "team" | "personal",
+  name = `${kind} server`,
+): Promise<string> {
+  const server = await must<{ id: string }>(201, {
+    method: "POST",
+    path: "/mcp/servers",
+    credential: asAdmin(fx),
+    body: { name, catalogId: "web", ...(kind === "team" ? { teamId: fx.team.id } : {}) },
+  });
+  fx.privateIds.add(server.id);
+  return server.id;
+}
+
 export async function newApiKey(fx: Fixture, scopes: string[]): Promise<ApiKeyHandle> {
   const created = await must<CreatedApiKey>(201, {
     method: "POST",
@@ -188,6 +206,8 @@ export async function buildFixture(): Promise<Fixture> {
     personalAgentId: "",
     personalConversationId: "",
     credentialId: "",
+    teamServerId: "",
+    personalServerId: "",
     keys: {} as Fixture["keys"],
     // A's organization and everyone in it; resources join as they are made.
     privateIds: new Set([
@@ -211,6 +231,8 @@ export async function buildFixture(): Promise<Fixture> {
   fx.personalAgentId = await newAgent(fx, "personal");
   fx.personalConversationId = await newConversation(fx, fx.personalAgentId);
   fx.credentialId = await newCredential(fx);
+  fx.teamServerId = await newMcpServer(fx, "team");
+  fx.personalServerId = await newMcpServer(fx, "personal");
   fx.keys = {
     read: await newApiKey(fx, ["read"]),
     chat: await newApiKey(fx, ["chat"]),

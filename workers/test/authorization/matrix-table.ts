@@ -39,6 +39,16 @@ PATCH  /agents/{id}                            | 200   | 200  | 200    | 403   |
 PATCH  /agents/{id} (personal)                 | 200   | 404  | 404    | 404    | 404      | 401  | 403    | 403    | 200
 DELETE /agents/{id}                            | 204   | 204  | 403   | 403   | 404      | 401  | 403    | 403    | 204
 DELETE /agents/{id} (personal)                 | 204   | 404  | 404    | 404    | 404      | 401  | 403    | 403    | 204
+GET    /mcp/catalog                            | 200   | 200  | 200    | 200    | 200      | 401  | 200    | 200    | 200
+POST   /mcp/servers                            | 201   | 201  | 403    | 403    | 404      | 401  | 403    | 403    | 201
+POST   /mcp/servers (personal)                 | 201   | 201  | 201    | 201    | 201      | 401  | 403    | 403    | 201
+GET    /mcp/servers                            | 200   | 200  | 200    | 200    | 200      | 401  | 200    | 200    | 200
+GET    /mcp/servers/{id}                       | 200   | 200  | 200    | 200    | 404      | 401  | 200    | 200    | 200
+GET    /mcp/servers/{id} (personal)            | 200   | 404  | 404    | 404    | 404      | 401  | 200    | 200    | 200
+GET    /mcp/servers/{id}/tools                 | 200   | 200  | 200    | 200    | 404      | 401  | 200    | 200    | 200
+GET    /mcp/servers/{id}/tools (personal)      | 200   | 404  | 404    | 404    | 404      | 401  | 200    | 200    | 200
+DELETE /mcp/servers/{id}                       | 204   | 204  | 403    | 403    | 404      | 401  | 403    | 403    | 204
+DELETE /mcp/servers/{id} (personal)            | 204   | 404  | 404    | 404    | 404      | 401  | 403    | 403    | 204
 POST   /conversations                          | 201   | 201  | 201    | 403    | 404      | 401  | 403    | 201    | 201
 POST   /conversations (personal)               | 201   | 404  | 404    | 404    | 404      | 401  | 403    | 201    | 201
 GET    /conversations                          | 200   | 200  | 200    | 200    | 200      | 401  | 200    | 200    | 200
@@ -54,6 +64,8 @@ GET    /conversations/{id}/stream              | 101   | 101  | 101    | 101    
 GET    /conversations/{id}/stream (personal)   | 101   | 404  | 404    | 404    | 404      | 401  | 101    | 101    | 101
 GET    /conversations/{id}/events              | 200   | 200  | 200    | 200    | 404      | 401  | 200    | 200    | 200
 GET    /conversations/{id}/events (personal)   | 200   | 404  | 404    | 404    | 404      | 401  | 200    | 200    | 200
+GET    /conversations/{id}/tool-calls          | 200   | 200  | 200    | 200    | 404      | 401  | 200    | 200    | 200
+GET    /conversations/{id}/tool-calls (personal) | 200 | 404  | 404    | 404    | 404      | 401  | 200    | 200    | 200
 POST   /teams                                  | 201   | 201  | 201    | 201    | 201      | 401  | 403    | 403    | 201
 GET    /teams                                  | 200   | 200  | 200    | 200    | 200      | 401  | 200    | 200    | 200
 GET    /teams/{id}/members                     | 200   | 200  | 200    | 200    | 404      | 401  | 200    | 200    | 200

@@ -1,3 +1,4 @@
+import { encodeBase64Url } from "@switchboard/durable-objects/crypto";
 import { SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
 import {
@@ -6,7 +7,6 @@ import {
   signAccessToken,
   verifyAccessToken,
 } from "../../src/crypto/access-token.ts";
-import { encodeBase64Url } from "../../src/crypto/base64.ts";
 
 const SECRET = "test-secret-that-is-long-enough-0123456789abcdef";
 const ISSUER = "switchboard";

@@ -1,5 +1,10 @@
+import {
+  decodeBase64,
+  decodeBase64Url,
+  encodeBase64,
+  encodeBase64Url,
+} from "@switchboard/durable-objects/crypto";
 import { describe, expect, it } from "vitest";
-import { decodeBase64, decodeBase64Url, encodeBase64, encodeBase64Url } from "../../src/crypto/base64.ts";
 
 describe("base64 codecs", () => {
   it("round-trip every length and byte value", () => {

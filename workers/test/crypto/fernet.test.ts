@@ -1,13 +1,14 @@
-import { describe, expect, it } from "vitest";
-import { decodeBase64Url, encodeBase64Url } from "../../src/crypto/base64.ts";
 import {
+  decodeBase64Url,
+  encodeBase64Url,
   Fernet,
   generateFernetKey,
   InvalidFernetKey,
   InvalidFernetToken,
   MultiFernet,
   parseFernetKeys,
-} from "../../src/crypto/fernet.ts";
+} from "@switchboard/durable-objects/crypto";
+import { describe, expect, it } from "vitest";
 import generateVectors from "./fernet-vectors/generate.json";
 import invalidVectors from "./fernet-vectors/invalid.json";
 import verifyVectors from "./fernet-vectors/verify.json";

@@ -87,10 +87,13 @@ export interface FernetPayload {
  * const token = await fernet.encrypt("sk-live-123");
  * await fernet.decryptText(token, { ttlSeconds: 3600 }); // "sk-live-123"
  */
+// Spelled through `crypto.subtle` so the module type-checks under Node's types too (no global CryptoKey).
+type SubtleKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>;
+
 export class Fernet {
   private constructor(
-    private readonly signingKey: CryptoKey,
-    private readonly encryptionKey: CryptoKey,
+    private readonly signingKey: SubtleKey,
+    private readonly encryptionKey: SubtleKey,
   ) {}
 
   /**
@@ -297,6 +300,27 @@ export class MultiFernet {
     for (const fernet of this.fernets) {
       try {
         return await fernet.decryptWithTimestamp(token, options);
+      } catch (error) {
+        if (!(error instanceof InvalidFernetToken)) throw error;
+      }
+    }
+    throw new InvalidFernetToken();
+  }
+
+  /**
+   * Decrypts, and when an older key was the one that verified, also returns the token re-sealed under the
+   * newest key, so callers can store it and let old keys retire on use (newest key is always tried first).
+   *
+   * @example
+   * const { plaintext, resealed } = await multi.decryptAndRotate(token);
+   * if (resealed) await save(resealed);
+   */
+  async decryptAndRotate(token: string): Promise<{ plaintext: Uint8Array; resealed?: string }> {
+    for (const [index, fernet] of this.fernets.entries()) {
+      try {
+        const { plaintext, issuedAt } = await fernet.decryptWithTimestamp(token);
+        if (index === 0) return { plaintext };
+        return { plaintext, resealed: await this.fernets[0].encrypt(plaintext, { now: issuedAt }) };
       } catch (error) {
         if (!(error instanceof InvalidFernetToken)) throw error;
       }

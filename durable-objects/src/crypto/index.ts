@@ -1,0 +1,3 @@
+export * from "./base64.ts";
+export * from "./fernet.ts";
+export * from "./vault.ts";
