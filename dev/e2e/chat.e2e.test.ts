@@ -41,7 +41,9 @@ async function startChat(page: Page): Promise<string> {
   await page.getByRole("button", { name: "New chat" }).click();
   await page.getByRole("button", { name: "Start chat" }).click();
   await page.waitForURL(/\/chat\/[0-9a-f-]{36}/);
-  await expect.poll(() => page.getByTestId("connection-status").textContent()).toBe("live");
+  await expect
+    .poll(() => page.getByTestId("connection-status").textContent(), { timeout: 15_000 })
+    .toBe("live");
   return page.url();
 }
 
@@ -60,7 +62,9 @@ describe("chat in Chromium", () => {
 
     const watcher = await context.newPage();
     await watcher.goto(chatUrl);
-    await expect.poll(() => watcher.getByTestId("connection-status").textContent()).toBe("live");
+    await expect
+      .poll(() => watcher.getByTestId("connection-status").textContent(), { timeout: 15_000 })
+      .toBe("live");
 
     await page.getByLabel("Message").fill("Please run the reload-test.");
     await page.getByLabel("Message").press("Enter");
@@ -120,7 +124,9 @@ describe("chat in Chromium", () => {
       .poll(() => lastAssistant(page).getAttribute("data-streaming"), { timeout: 30_000 })
       .toBe("false");
     expect(await lastReplyText(page)).toBe(reply);
-    await expect.poll(() => page.getByTestId("connection-status").textContent()).toBe("live");
+    await expect
+      .poll(() => page.getByTestId("connection-status").textContent(), { timeout: 15_000 })
+      .toBe("live");
     await context.close();
   });
 });

@@ -8,6 +8,7 @@ import {
   initialEnableForm,
   needsConsent,
   placeServerError,
+  toolCountLabel,
   transportLabel,
 } from "../src/lib/mcp.ts";
 
@@ -146,6 +147,12 @@ describe("labels", () => {
     expect(bearer && credentialFieldHint(bearer)).toBe(
       "Sent as `Authorization: Bearer …`. Optional. Stored encrypted; never shown again.",
     );
+  });
+
+  it("counts tools, or says they were not listed yet", () => {
+    expect(toolCountLabel(null)).toBe("tools not listed yet");
+    expect(toolCountLabel(1)).toBe("1 tool");
+    expect(toolCountLabel(9)).toBe("9 tools");
   });
 
   it("names transports, passing unknown ones through", () => {

@@ -12,13 +12,14 @@ import { type EverythingServer, startEverythingServer } from "./everything-serve
 import { McpApi } from "./mcp-api.ts";
 import { measureNodeOverhead } from "./node-overhead.ts";
 import { measureNodeStartup } from "./node-startup.ts";
+import { type OneToolServer, startOneToolServer } from "./one-tool-server.ts";
 import { renderMcpReport } from "./report.ts";
 import type { McpBenchResults } from "./results.ts";
 import { stackContext } from "./stack-context.ts";
-import { snapshotWorkingTree } from "./working-tree-snapshot.ts";
 import { measureStackStartup } from "./stack-startup.ts";
 import { measureStackToolCalls } from "./stack-tool-calls.ts";
 import { measureStackToolList } from "./stack-tool-list.ts";
+import { snapshotWorkingTree } from "./working-tree-snapshot.ts";
 
 /**
  * `npm run bench:mcp`: the MCP tool layer's overhead and lazy loading, against the reference MCP server
@@ -33,7 +34,7 @@ const verbose = argv.includes("--verbose");
 const live = argv.includes("--live");
 const plan = quick
   ? { calls: 100, startupRuns: 40, listCount: 60, toolRuns: 5, stackStartupRuns: 5, quietWaitMs: 0 }
-  : { calls: 500, startupRuns: 200, listCount: 200, toolRuns: 25, stackStartupRuns: 20, quietWaitMs: 30_000 };
+  : { calls: 500, startupRuns: 200, listCount: 200, toolRuns: 25, stackStartupRuns: 30, quietWaitMs: 30_000 };
 
 /** Away from `npm start` (8787…) and the other benchmarks (18787…, 19787…), so they can run side by side. */
 const PORTS = { worker: 20787, relay: 20788, workspaceHost: 20789, modelServer: 20790, postgres: 20791 };
@@ -51,6 +52,7 @@ async function assertPortFree(port: number): Promise<void> {
 }
 
 let server: EverythingServer | undefined;
+let small: OneToolServer | undefined;
 let stack: RunningStack | undefined;
 const dataDir = path.join(repoRoot, ".data", `bench-mcp-${Date.now()}`);
 let stopping: Promise<void> | undefined;
@@ -58,6 +60,7 @@ const shutdown = () => {
   stopping ??= (async () => {
     await stack?.stop().catch((error) => console.error("stopping the stack failed", error));
     await server?.stop().catch((error) => console.error("stopping server-everything failed", error));
+    await small?.stop().catch((error) => console.error("stopping the one-tool server failed", error));
     await rm(dataDir, { recursive: true, force: true });
   })();
   return stopping;
@@ -133,7 +136,8 @@ try {
   log("run start-up through the stack");
   await api.refresh();
   await quiet("stack start-up");
-  const stackStartup = await measureStackStartup(ctx, plan.stackStartupRuns);
+  small = await startOneToolServer();
+  const stackStartup = await measureStackStartup(ctx, small, plan.stackStartupRuns);
 
   const results: McpBenchResults = {
     machine: await describeMachine(stack.databaseUrl, undefined),

@@ -25,6 +25,11 @@ export class McpApi {
     return this.#request("GET", `/mcp/servers/${serverId}/tools${refresh ? "?refresh=true" : ""}`);
   }
 
+  /** `GET /me`: the cheapest authenticated request, the floor under every API figure. */
+  me(): Promise<unknown> {
+    return this.#request("GET", "/me");
+  }
+
   async createAgent(name: string, instructions: string, tools: AgentToolGrant[]): Promise<string> {
     const agent = await this.#request<{ id: string }>("POST", "/agents", {
       name,

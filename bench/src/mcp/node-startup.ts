@@ -17,8 +17,11 @@ import {
   untouchableDatabase,
 } from "./platform-in-node.ts";
 
-/** How many of each server's tools the agent is granted: all, one (`names: ["echo"]`), or no server at all. */
-export type GrantShape = "all tools" | "one tool" | "none";
+/**
+ * What the agent is granted of each server: all of server-everything's tools, only its `echo` (`names`), a
+ * server that has one tool only (so its cached list is small too), or no server at all.
+ */
+export type GrantShape = "all tools" | "one tool" | "one-tool server" | "none";
 
 export interface StartupShape {
   servers: number;

@@ -4,6 +4,8 @@ import type { AgentToolGrant } from "@switchboard/protocol";
 import { type Summary, summarize } from "../percentiles.ts";
 import { serviceTrees } from "../process-stats.ts";
 import type { GrantShape } from "./node-startup.ts";
+import type { OneToolServer } from "./one-tool-server.ts";
+import { pairDifferences } from "./paired-timing.ts";
 import type { RunWatcher } from "./run-watcher.ts";
 import type { StackContext } from "./stack-context.ts";
 
@@ -20,16 +22,26 @@ export interface StackStartupShape {
   toFirstToken: Summary;
 }
 
+/** 50-server run − 5-server run of the same round, per grant shape (the rounds take turns, see below). */
+export interface StackStartupDifference {
+  grant: GrantShape;
+  toStarted: Summary;
+  toModelRequest: Summary;
+  toFirstToken: Summary;
+}
+
 export interface StackStartup {
   runs: number;
   shapes: StackStartupShape[];
-  /** Sessions the reference server saw during the runs (must be 0: no run called a tool). */
+  differences: StackStartupDifference[];
+  /** Sessions the two MCP servers saw during the runs (must be 0: no run called a tool). */
   serverSessionsOpened: number;
   /** workerd's resident memory (MB) before and after the runs. */
   workerdRssMb: { before: number; after: number };
 }
 
 const MARKER = "mcp-bench-startup";
+const GRANTS = ["all tools", "one tool", "one-tool server"] as const;
 
 interface Shape {
   servers: number;
@@ -56,18 +68,27 @@ function workerdRssMb(): number {
 }
 
 /**
- * Run start-up end to end with 5 and 50 granted servers (all their tools, or one each), none called:
- * 50 custom servers point at the same reference server, each listed once so its cache is filled; the
- * runs of the four agents take turns, so drift on a shared machine lands on all of them alike.
+ * Run start-up end to end with 5 and 50 granted servers, none called. 50 custom servers point at the same
+ * server-everything (13 tools, granted all or only `echo`) and 50 more at a one-tool server (a cached list
+ * of a few hundred bytes), each listed once so its cache is filled. The agents' runs take turns, so drift on
+ * a shared machine lands on all of them alike.
  */
-export async function measureStackStartup(ctx: StackContext, runs: number): Promise<StackStartup> {
+export async function measureStackStartup(
+  ctx: StackContext,
+  small: OneToolServer,
+  runs: number,
+): Promise<StackStartup> {
   const { api, mcp, server, log } = ctx;
-  log("  connecting 50 custom servers and listing each once");
-  const serverIds: string[] = [];
+  log("  connecting 2 × 50 custom servers and listing each once");
+  const everythingIds: string[] = [];
+  const smallIds: string[] = [];
   for (let i = 1; i <= 50; i++) {
     const id = await mcp.addUrlServer(`srv${String(i).padStart(2, "0")}`, server.url);
     await mcp.listTools(id, true);
-    serverIds.push(id);
+    everythingIds.push(id);
+    const smallId = await mcp.addUrlServer(`one${String(i).padStart(2, "0")}`, small.url);
+    await mcp.listTools(smallId, true);
+    smallIds.push(smallId);
   }
   await addScript(ctx.stack.modelServerUrl, {
     id: MARKER,
@@ -78,12 +99,10 @@ export async function measureStackStartup(ctx: StackContext, runs: number): Prom
   // An agent without MCP servers first: the run's start-up cost without any tool layer, for scale.
   const plan = [
     { grant: "none" as const, servers: 0 },
-    ...(["all tools", "one tool"] as const).flatMap((grant) =>
-      [5, 50].map((servers) => ({ grant, servers })),
-    ),
+    ...GRANTS.flatMap((grant) => [5, 50].map((servers) => ({ grant, servers }))),
   ];
   for (const { grant, servers } of plan) {
-    const tools: AgentToolGrant[] = serverIds
+    const tools: AgentToolGrant[] = (grant === "one-tool server" ? smallIds : everythingIds)
       .slice(0, servers)
       .map((serverId) => (grant === "one tool" ? { serverId, names: ["echo"] } : { serverId }));
     const agentId = await mcp.createAgent(`${servers} servers, ${grant}`, "You answer.", tools);
@@ -99,7 +118,7 @@ export async function measureStackStartup(ctx: StackContext, runs: number): Prom
       offered: new Set(),
     });
   }
-  const sessionsBefore = server.sessions;
+  const sessionsBefore = server.sessions + small.sessions;
   const rssBefore = workerdRssMb();
   const warmup = 2;
   log(`  ${runs} runs per agent (after ${warmup} warm-up runs), taking turns`);
@@ -122,6 +141,16 @@ export async function measureStackStartup(ctx: StackContext, runs: number): Prom
   } finally {
     for (const shape of shapes) shape.watcher.close();
   }
+  const differences = GRANTS.flatMap((grant) => {
+    const five = shapes.find((x) => x.grant === grant && x.servers === 5);
+    const fifty = shapes.find((x) => x.grant === grant && x.servers === 50);
+    if (!five || !fifty) return [];
+    const diff = (key: "started" | "model" | "firstToken") =>
+      summarize(pairDifferences({ a: five[key], b: fifty[key] }));
+    return [
+      { grant, toStarted: diff("started"), toModelRequest: diff("model"), toFirstToken: diff("firstToken") },
+    ];
+  });
   return {
     runs,
     shapes: shapes.map((s) => ({
@@ -132,7 +161,8 @@ export async function measureStackStartup(ctx: StackContext, runs: number): Prom
       toModelRequest: summarize(s.model),
       toFirstToken: summarize(s.firstToken),
     })),
-    serverSessionsOpened: server.sessions - sessionsBefore,
+    differences,
+    serverSessionsOpened: server.sessions + small.sessions - sessionsBefore,
     workerdRssMb: { before: rssBefore, after: workerdRssMb() },
   };
 }

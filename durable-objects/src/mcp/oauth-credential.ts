@@ -16,12 +16,18 @@ export const OAuthField = {
   server: "oauth.server",
   client: "oauth.client",
   tokens: "oauth.tokens",
+  scope: "oauth.scope",
 } as const;
 
 /** A server's OAuth state: its registration with the authorization server and the current tokens. */
 export interface StoredOAuth {
   client?: OAuthClientInformationMixed | undefined;
   tokens?: OAuthTokens | undefined;
+  /**
+   * The scope the server asked for when it last refused the tokens (step-up: a 403 `insufficient_scope`
+   * names more than was granted). The next authorization asks for it; a successful one clears it.
+   */
+  scope?: string | undefined;
 }
 
 /**
@@ -32,7 +38,7 @@ export function readStoredOAuth(fields: Record<string, string>, serverId: string
   if (fields[OAuthField.server] !== serverId) return undefined;
   const client = parseClient(fields[OAuthField.client]);
   const tokens = parseJson(fields[OAuthField.tokens], (value) => OAuthTokensSchema.safeParse(value));
-  return { client, tokens };
+  return { client, tokens, scope: fields[OAuthField.scope] || undefined };
 }
 
 /** True when the fields hold tokens for this server, i.e. connections should use OAuth. */
@@ -58,6 +64,7 @@ export function withStoredOAuth(
   // Stored exactly as the SDK handed them over, `issuer` stamp included: `auth()` compares it on reuse.
   if (stored.client) next[OAuthField.client] = JSON.stringify(stored.client);
   if (stored.tokens) next[OAuthField.tokens] = JSON.stringify(stored.tokens);
+  if (stored.scope) next[OAuthField.scope] = stored.scope;
   return next;
 }
 
@@ -67,7 +74,7 @@ export function withStoredOAuth(
  */
 export function credentialSecrets(fields: Record<string, string>): string[] {
   const secrets = Object.entries(fields)
-    .filter(([name]) => name !== OAuthField.server)
+    .filter(([name]) => name !== OAuthField.server && name !== OAuthField.scope)
     .map(([, value]) => value);
   const serverId = fields[OAuthField.server];
   const stored = serverId ? readStoredOAuth(fields, serverId) : undefined;

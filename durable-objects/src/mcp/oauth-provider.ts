@@ -81,8 +81,8 @@ export class StoredOAuthProvider implements OAuthClientProvider {
   }
 
   state(): string {
-    if (!this.options.state) throw new Error("No OAuth state was given for this authorization request.");
-    return this.options.state;
+    // Without a state of its own (a connection), the request it would go into is never sent anywhere.
+    return this.options.state ?? crypto.randomUUID();
   }
 
   clientInformation(): OAuthClientInformationMixed | undefined {
@@ -129,7 +129,9 @@ export class StoredOAuthProvider implements OAuthClientProvider {
 /**
  * The OAuth provider a connection to `spec` uses, when its credential holds tokens for it; undefined
  * otherwise (the server is reached with its plain headers). Refreshed tokens go to `saveFields` as the
- * credential's complete new fields.
+ * credential's complete new fields. When the server wants a new authorization (revoked tokens, or a step-up
+ * to a wider scope), the scope it asked for is kept for the next one and the connection stops with
+ * McpAuthorizationRequiredError.
  * @example const authProvider = connectionOAuthProvider(spec, fields, deps.saveCredentialFields);
  */
 export function connectionOAuthProvider(
@@ -139,6 +141,14 @@ export function connectionOAuthProvider(
 ): StoredOAuthProvider | undefined {
   const stored = readStoredOAuth(fields, spec.id);
   if (!stored?.tokens) return undefined;
+  let current = fields;
+  const persist = async (next: StoredOAuth) => {
+    current = withStoredOAuth(current, spec.id, next);
+    // A failed write is logged, not thrown: the tokens in memory still serve this connection.
+    await saveFields?.(current).catch((error) =>
+      console.error("storing the server's OAuth state failed", { serverId: spec.id, error }),
+    );
+  };
   const registered = stored.client && "redirect_uris" in stored.client ? stored.client.redirect_uris[0] : "";
   return new StoredOAuthProvider({
     // Only sent again when exchanging a code, which a connection never does; the registered one is right.
@@ -146,14 +156,12 @@ export function connectionOAuthProvider(
     stored,
     register: false,
     serverName: spec.name,
-    save: saveFields
-      ? (next) =>
-          saveFields(withStoredOAuth(fields, spec.id, next)).catch((error) =>
-            // The refreshed tokens still serve this connection; the next one refreshes again.
-            console.error("storing refreshed OAuth tokens failed", { serverId: spec.id, error }),
-          )
-      : undefined,
-    onAuthorizationRequest: () => {
+    save: persist,
+    onAuthorizationRequest: async (url) => {
+      const scope = url.searchParams.get("scope");
+      // What is stored, not what this provider dropped from memory on the way here.
+      const kept = readStoredOAuth(current, spec.id);
+      if (scope && kept && scope !== kept.scope) await persist({ ...kept, scope });
       throw new McpAuthorizationRequiredError(spec.name);
     },
   });

@@ -19,6 +19,12 @@ export function transportLabel(transport: string): string {
   return transportLabels[transport as McpTransport] ?? transport;
 }
 
+/** "9 tools", "1 tool", or that the list has not been fetched yet. */
+export function toolCountLabel(count: number | null): string {
+  if (count === null) return "tools not listed yet";
+  return count === 1 ? "1 tool" : `${count} tools`;
+}
+
 export const runsOnLabels: Record<McpCatalogEntry["runsOn"], string> = {
   platform: "Runs on Switchboard",
   "workspace-host": "Runs on the workspace host",

@@ -5,14 +5,8 @@ import { ConfirmDelete } from "../components/confirm-delete.tsx";
 import { PlugIcon } from "../components/icons.tsx";
 import { TeamBadge } from "../components/team-badge.tsx";
 import { canManageServer } from "../lib/access.ts";
-import { transportLabel } from "../lib/mcp.ts";
+import { toolCountLabel, transportLabel } from "../lib/mcp.ts";
 import "./connected-server-list.css";
-
-/** "9 tools", "1 tool", or that the list has not been fetched yet. */
-export function toolCountLabel(count: number | null): string {
-  if (count === null) return "tools not listed yet";
-  return count === 1 ? "1 tool" : `${count} tools`;
-}
 
 /** Where a server comes from: its marketplace entry, or its URL for custom servers. */
 function origin(server: McpServer, catalog: readonly McpCatalogEntry[] | undefined): string | undefined {

@@ -1,10 +1,17 @@
 import { credentials, mcpServers } from "@switchboard/db";
 import type { Database } from "@switchboard/db/client";
 import { type McpSecret, openSecretRotating, sealSecret } from "@switchboard/durable-objects/crypto";
-import { type StoredOAuth, storeCredentialFields, withStoredOAuth } from "@switchboard/durable-objects/mcp";
+import {
+  readStoredOAuth,
+  type StoredOAuth,
+  storeCredentialFields,
+  withStoredOAuth,
+} from "@switchboard/durable-objects/mcp";
 import { catalogEntry, ErrorCode } from "@switchboard/protocol";
 import { eq } from "drizzle-orm";
+import type { Env } from "../env.ts";
 import { ApiError } from "../http/api-error.ts";
+import { openCredentialFields } from "./list-tools.ts";
 import type { McpServerRow } from "./server-access.ts";
 
 /** Where OAuth applies: a server reached by URL (custom or a remote catalog entry), never a local one. */
@@ -29,6 +36,14 @@ export function oauthTarget(row: McpServerRow): OAuthTarget {
     );
   }
   return { url: row.url, transport: row.transport };
+}
+
+/**
+ * The server's stored OAuth state, if its credential holds one for it. Starting an authorization reads
+ * it for the scope the server last asked for (step-up), so the new grant covers it.
+ */
+export async function readServerOAuth(db: Database, env: Env, server: McpServerRow): Promise<StoredOAuth | undefined> {
+  return readStoredOAuth(await openCredentialFields(db, env, server.credentialId), server.id);
 }
 
 /**

@@ -14,7 +14,7 @@ import { bearerSecurity, errorResponses, IdParam, jsonResponse } from "../http/o
 import { bindBrowser, presentedBindingHash } from "../mcp/oauth-browser-binding.ts";
 import { pendingOwner, savePendingAuthorization, takePendingAuthorization } from "../mcp/oauth-states.ts";
 import { findServer, type McpServerRow } from "../mcp/server-access.ts";
-import { oauthTarget, storeServerOAuth } from "../mcp/server-oauth.ts";
+import { oauthTarget, readServerOAuth, storeServerOAuth } from "../mcp/server-oauth.ts";
 
 /**
  * OAuth 2.1 for remote MCP servers (docs/design/mcp-tools.md, "OAuth for remote servers"): a user who
@@ -58,6 +58,7 @@ mcpOAuthRoutes.openapi(
     const target = oauthTarget(server);
     const redirectUri = new URL(OAUTH_CALLBACK_PATH, c.req.url).href;
     const state = randomToken();
+    const previous = await readServerOAuth(db, c.env, server);
     let flow: Awaited<ReturnType<typeof beginAuthorization>>;
     try {
       flow = await beginAuthorization({
@@ -66,6 +67,7 @@ mcpOAuthRoutes.openapi(
         redirectUrl: redirectUri,
         state,
         fetch: outboundFetch(c.env),
+        scope: previous?.scope,
       });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);

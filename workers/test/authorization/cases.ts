@@ -1,3 +1,4 @@
+import { env } from "cloudflare:test";
 import type {
   AdminUser,
   Agent,
@@ -190,6 +191,32 @@ const deleteServer =
     return { params: { id }, unchanged: async () => expect(await serverNames(fx)).toContain(name) };
   };
 
+/** A's server behind the OAuth test server (test/support/oauth-mcp-server.ts), one per kind and fixture. */
+const oauthServers = new WeakMap<Fixture, Partial<Record<"team" | "personal", string>>>();
+
+const startOAuth =
+  (kind: "team" | "personal"): Build =>
+  async (fx) => {
+    const known = oauthServers.get(fx) ?? {};
+    let id = known[kind];
+    if (!id) {
+      ({ id } = await must<{ id: string }>(201, {
+        method: "POST",
+        path: "/mcp/servers",
+        credential: asAdmin(fx),
+        body: {
+          name: `${kind} OAuth server`,
+          url: env.OAUTH_MCP_URL,
+          transport: "streamable-http",
+          ...(kind === "team" ? { teamId: fx.team.id } : {}),
+        },
+      }));
+      fx.privateIds.add(id);
+      oauthServers.set(fx, { ...known, [kind]: id });
+    }
+    return { params: { id } };
+  };
+
 const startConversation =
   (target: "teamAgentId" | "personalAgentId"): Build =>
   (fx) => {
@@ -324,6 +351,11 @@ export const CASES: Record<string, Build> = {
   "GET /mcp/servers/{id}/tools (personal)": readServer("personalServerId"),
   "DELETE /mcp/servers/{id}": deleteServer("team"),
   "DELETE /mcp/servers/{id} (personal)": deleteServer("personal"),
+  "POST /mcp/servers/{id}/oauth/start": startOAuth("team"),
+  "POST /mcp/servers/{id}/oauth/start (personal)": startOAuth("personal"),
+  // Public: whoever arrives is sent back to the dashboard. Without a state (matrix requests carry no query)
+  // that is `?oauth=failed&reason=invalid_request`; the flow itself is tested in test/mcp/oauth.test.ts.
+  "GET /mcp/oauth/callback": nothing,
   "GET /conversations/{id}/tool-calls": readConversation("teamConversationId"),
   "GET /conversations/{id}/tool-calls (personal)": readConversation("personalConversationId"),
 

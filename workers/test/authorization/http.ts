@@ -37,7 +37,13 @@ export async function send(request: Outgoing): Promise<Sent> {
   if (request.body !== undefined) body = JSON.stringify(request.body);
   if (body !== undefined && !headers.has("Content-Type")) headers.set("Content-Type", "application/json");
   const response = await exports.default.fetch(
-    new Request(`${BASE}${request.path}`, { method: request.method ?? "GET", headers, body }),
+    // A redirect (the OAuth callback's) is the answer under test, not something to follow.
+    new Request(`${BASE}${request.path}`, {
+      method: request.method ?? "GET",
+      headers,
+      body,
+      redirect: "manual",
+    }),
   );
   if (response.webSocket) {
     response.webSocket.accept();

@@ -49,6 +49,9 @@ GET    /mcp/servers/{id}/tools                 | 200   | 200  | 200    | 200    
 GET    /mcp/servers/{id}/tools (personal)      | 200   | 404  | 404    | 404    | 404      | 401  | 200    | 200    | 200
 DELETE /mcp/servers/{id}                       | 204   | 204  | 403    | 403    | 404      | 401  | 403    | 403    | 204
 DELETE /mcp/servers/{id} (personal)            | 204   | 404  | 404    | 404    | 404      | 401  | 403    | 403    | 204
+POST   /mcp/servers/{id}/oauth/start           | 200   | 200  | 403    | 403    | 404      | 401  | 403    | 403    | 200
+POST   /mcp/servers/{id}/oauth/start (personal)| 200   | 404  | 404    | 404    | 404      | 401  | 403    | 403    | 200
+GET    /mcp/oauth/callback                     | 302   | 302  | 302    | 302    | 302      | 302  | 302    | 302    | 302
 POST   /conversations                          | 201   | 201  | 201    | 403    | 404      | 401  | 403    | 201    | 201
 POST   /conversations (personal)               | 201   | 404  | 404    | 404    | 404      | 401  | 403    | 201    | 201
 GET    /conversations                          | 200   | 200  | 200    | 200    | 200      | 401  | 200    | 200    | 200

@@ -1,4 +1,5 @@
 import { env } from "cloudflare:test";
+import { exports } from "cloudflare:workers";
 import { auditLog, credentials, mcpOAuthStates, mcpServers } from "@switchboard/db";
 import { type McpSecret, openSecret } from "@switchboard/durable-objects/crypto";
 import {
@@ -66,7 +67,11 @@ async function approve(authorizationUrl: URL): Promise<URL> {
 async function callback(target: URL | string, cookie?: string): Promise<URL> {
   const url = new URL(target, CALLBACK);
   expect(url.href.startsWith(CALLBACK)).toBe(true);
-  const res = await api(url.href.slice(BASE.length), { headers: cookie ? { Cookie: cookie } : {} });
+  // Not `api()`: its fetch would follow the redirect into the dashboard.
+  const res = await exports.default.fetch(
+    new Request(url, { headers: cookie ? { Cookie: cookie } : {}, redirect: "manual" }),
+  );
+  await res.body?.cancel();
   expect(res.status).toBe(302);
   return new URL(res.headers.get("Location") ?? "");
 }
