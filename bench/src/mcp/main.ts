@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -25,9 +25,19 @@ import { snapshotWorkingTree } from "./working-tree-snapshot.ts";
  * `npm run bench:mcp`: the MCP tool layer's overhead and lazy loading, against the reference MCP server
  * over Streamable HTTP. Writes docs/benchmarks-mcp.md and bench/results/mcp.json.
  * Flags: `--quick` (fewer samples, no waiting for a quiet machine), `--no-write`, `--verbose`, `--live`
- * (run the stack from the working tree itself instead of a frozen copy of it).
+ * (run the stack from the working tree itself instead of a frozen copy of it), `--render` (only re-render
+ * the report from bench/results/mcp.json).
  */
 const argv = process.argv.slice(2);
+if (argv.includes("--render")) {
+  // Re-renders the report from the last results, e.g. after a change to its wording.
+  const results = JSON.parse(
+    await readFile(path.join(repoRoot, "bench/results/mcp.json"), "utf8"),
+  ) as McpBenchResults;
+  await writeFile(path.join(repoRoot, "docs/benchmarks-mcp.md"), renderMcpReport(results));
+  console.log("[bench mcp] re-rendered docs/benchmarks-mcp.md from bench/results/mcp.json");
+  process.exit(0);
+}
 const quick = argv.includes("--quick");
 const write = !argv.includes("--no-write");
 const verbose = argv.includes("--verbose");

@@ -35,12 +35,13 @@ export function meaningSection(r: McpBenchResults): string {
   const flatWord = (value: number | null | undefined) => (isFlat(value, FLAT_TIME_MS) ? "flat" : "not flat");
   const listBytesExplain =
     (oneAdded?.toModelRequest.p50 ?? 0) - (smallAdded?.toModelRequest.p50 ?? 0) >= FLAT_TIME_MS
-      ? ` The difference from the one-tool servers is the cached lists: the worker reads each granted server's
-entire cached list (${all ? kb(all.fifty.cachedListBytes) : "–"} for 50 server-everything instances) and sends it to the
-Durable Object in the run's configuration, which applies \`names\` only when it builds the tools
-(\`resolveRunGrants\` in workers/src/mcp/tool-grants.ts, \`buildRunTools\` in durable-objects/src/mcp/run-tools.ts).
-Cutting each list down to the granted names before it is sent would leave this case at the one-tool servers'
-cost.`
+      ? ` What this case shares with the all-tools case, and the one-tool servers do not, is the size of the
+cached lists: the worker reads each granted server's entire cached list (${all ? kb(all.fifty.cachedListBytes) : "–"} for 50
+server-everything instances, against a few KB for 50 one-tool servers) and sends it to the Durable Object in the
+run's configuration, which applies \`names\` only when it builds the tools (\`resolveRunGrants\` in
+workers/src/mcp/tool-grants.ts, \`buildRunTools\` in durable-objects/src/mcp/run-tools.ts). Cutting each list down
+to the granted names before it is sent should bring this case down to the one-tool servers' cost; that change is
+not measured here.`
       : "";
 
   const calls = `**Tool calls.** The platform's own work per call — grant check, argument masking, the guarded fetch

@@ -18,6 +18,7 @@ import {
   type LoginBody,
   McpCatalog,
   type McpCatalogEntry,
+  McpOAuthStart,
   McpServer,
   McpServerCreated,
   McpToolList,
@@ -282,6 +283,13 @@ export class ApiClient {
    */
   createMcpServer(body: CreateMcpServerBody): Promise<{ id: string }> {
     return this.request("POST", "/mcp/servers", { body, schema: McpServerCreated });
+  }
+
+  /** Starts OAuth for a remote server; send the browser to the returned URL. */
+  startMcpOAuth(id: string): Promise<McpOAuthStart> {
+    return this.request("POST", `/mcp/servers/${encodeURIComponent(id)}/oauth/start`, {
+      schema: McpOAuthStart,
+    });
   }
 
   deleteMcpServer(id: string): Promise<void> {

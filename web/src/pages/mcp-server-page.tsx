@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { Link, useNavigate, useParams } from "react-router";
+import { Link, useNavigate, useParams, useSearchParams } from "react-router";
 import { errorMessage } from "../api/api-error.ts";
 import { useAccess, useTeamName } from "../auth/access-context.tsx";
 import { useApi } from "../auth/auth-context.tsx";
@@ -33,7 +33,35 @@ function McpServerView({ id }: { id: string }) {
   const server = useResource(`mcp-server:${id}`, (signal) => api.mcpServer(id, signal));
   const tools = useToolList(id);
   const [deleteError, setDeleteError] = useState<string | null>(null);
+  const [oauthError, setOauthError] = useState<string | null>(null);
+  const [oauthStarting, setOauthStarting] = useState(false);
+  const [search] = useSearchParams();
   const name = server.data?.name ?? "Server";
+  const canManage = server.data ? canManageServer(server.data, teams, isAdmin) : false;
+
+  // The browser leaves for the authorization server and comes back through the API's callback.
+  const connectWithOAuth = async () => {
+    setOauthError(null);
+    setOauthStarting(true);
+    try {
+      const { authorizationUrl } = await api.startMcpOAuth(id);
+      window.location.assign(authorizationUrl);
+    } catch (error) {
+      setOauthError(errorMessage(error));
+      setOauthStarting(false);
+    }
+  };
+  const oauthButton = (
+    <button
+      type="button"
+      className="btn btn-primary btn-sm"
+      data-testid="oauth-connect"
+      disabled={oauthStarting}
+      onClick={connectWithOAuth}
+    >
+      {oauthStarting ? "Opening the sign-in page…" : "Connect with OAuth"}
+    </button>
+  );
 
   const refreshButton = (
     <button
@@ -79,7 +107,18 @@ function McpServerView({ id }: { id: string }) {
           server.data && (
             <>
               {refreshButton}
-              {canManageServer(server.data, teams, isAdmin) && (
+              {server.data.url && canManage && !tools.error?.needsAuthorization && (
+                <button
+                  type="button"
+                  className="btn btn-secondary"
+                  disabled={oauthStarting}
+                  onClick={connectWithOAuth}
+                  title="Sign in to this server's authorization server (OAuth 2.1 with PKCE)"
+                >
+                  {oauthStarting ? "Opening…" : "Connect with OAuth"}
+                </button>
+              )}
+              {canManage && (
                 <ConfirmDelete
                   label={server.data.name}
                   onConfirm={async () => {
@@ -98,6 +137,15 @@ function McpServerView({ id }: { id: string }) {
         }
       />
       {deleteError && <Notice tone="danger">{deleteError}</Notice>}
+      {search.get("oauth") === "connected" && (
+        <Notice tone="info">Connected with OAuth. The server's tools are listed below.</Notice>
+      )}
+      {search.get("oauth") === "failed" && (
+        <Notice tone="danger">
+          {`The authorization did not complete (${oauthFailureText(search.get("reason"))}). Try connecting again.`}
+        </Notice>
+      )}
+      {oauthError && <Notice tone="danger">{oauthError}</Notice>}
       {server.error && <LoadError message={server.error} onRetry={server.reload} />}
       {server.loading && !server.data && <LoadingBlock label="Loading the server" />}
       {server.data && (
@@ -119,6 +167,7 @@ function McpServerView({ id }: { id: string }) {
                 </strong>
                 <div>{tools.error.message}</div>
                 <div className="notice-actions">
+                  {tools.error.needsAuthorization && canManage && oauthButton}
                   <button type="button" className="btn btn-secondary btn-sm" onClick={() => tools.load(true)}>
                     Try again
                   </button>
@@ -144,4 +193,17 @@ function McpServerView({ id }: { id: string }) {
       )}
     </div>
   );
+}
+
+const OAUTH_FAILURES: Record<string, string> = {
+  invalid_request: "the server's answer was incomplete",
+  invalid_state: "the sign-in was started in another browser or already used",
+  expired: "the sign-in took longer than 10 minutes",
+  denied: "access was denied",
+  forbidden: "you may no longer manage this server",
+  exchange_failed: "the server refused the authorization code",
+};
+
+function oauthFailureText(reason: string | null): string {
+  return (reason && OAUTH_FAILURES[reason]) ?? "unknown reason";
 }

@@ -7,6 +7,8 @@ export interface ToolListError {
   message: string;
   /** 502: the MCP server itself could not be reached (as opposed to Switchboard failing). */
   unreachable: boolean;
+  /** 409 `authorization_required`: the server wants OAuth and has not been connected with it yet. */
+  needsAuthorization: boolean;
 }
 
 export interface ToolListState {
@@ -51,6 +53,7 @@ export function useToolList(serverId: string, enabled = true): ToolListState {
             message: errorMessage(caught),
             unreachable:
               caught instanceof ApiError && (caught.status === 502 || caught.code === "bad_gateway"),
+            needsAuthorization: caught instanceof ApiError && caught.code === "authorization_required",
           });
           setLoading(false);
         },

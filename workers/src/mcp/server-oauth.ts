@@ -42,7 +42,11 @@ export function oauthTarget(row: McpServerRow): OAuthTarget {
  * The server's stored OAuth state, if its credential holds one for it. Starting an authorization reads
  * it for the scope the server last asked for (step-up), so the new grant covers it.
  */
-export async function readServerOAuth(db: Database, env: Env, server: McpServerRow): Promise<StoredOAuth | undefined> {
+export async function readServerOAuth(
+  db: Database,
+  env: Env,
+  server: McpServerRow,
+): Promise<StoredOAuth | undefined> {
   return readStoredOAuth(await openCredentialFields(db, env, server.credentialId), server.id);
 }
 
