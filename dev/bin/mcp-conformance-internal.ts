@@ -14,10 +14,6 @@
  * one freshly created user.
  */
 import { randomUUID } from "node:crypto";
-import { existsSync } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { ServerCapabilities } from "@modelcontextprotocol/sdk/types.js";
@@ -28,40 +24,16 @@ import { startTestDatabaseServer } from "@switchboard/dev/stack";
 import { INTERNAL_SERVERS, outboundFetch } from "@switchboard/durable-objects/mcp";
 import { silentLogger, startRelay } from "@switchboard/relay";
 import { conformanceVersion } from "../src/mcp-conformance/client-scenarios.ts";
+import {
+  FIXTURE_SCENARIOS,
+  failureLines,
+  saveConformanceLog,
+  writeConformanceSection,
+} from "../src/mcp-conformance/report.ts";
 import { type ServedMcpServer, serveOverHttp } from "../src/mcp-conformance/serve-over-http.ts";
 import { runServerScenarios, type ServerScenarioResult } from "../src/mcp-conformance/server-scenarios.ts";
 
-const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
-const docFile = path.join(repoRoot, "docs/mcp-conformance.md");
 const HEADING = "## Internal servers (in-process in the Durable Object)";
-
-/** Scenarios that call the suite's own fixtures (tools, resources, prompts the reference test server has). */
-const FIXTURE_SCENARIOS: Record<string, string> = {
-  "completion-complete": "completes an argument of the fixture prompt `test_prompt_with_arguments`",
-  "tools-call-simple-text": "calls the fixture tool `test_simple_text`",
-  "tools-call-image": "calls the fixture tool `test_image_content`",
-  "tools-call-audio": "calls the fixture tool `test_audio_content`",
-  "tools-call-embedded-resource": "calls the fixture tool `test_embedded_resource`",
-  "tools-call-mixed-content": "calls the fixture tool `test_multiple_content_types`",
-  "tools-call-with-logging": "calls the fixture tool `test_tool_with_logging`",
-  "tools-call-error": "calls the fixture tool `test_error_handling`",
-  "tools-call-with-progress": "calls the fixture tool `test_tool_with_progress`",
-  "tools-call-sampling": "calls the fixture tool `test_sampling`",
-  "tools-call-elicitation": "calls the fixture tool `test_elicitation`",
-  "json-schema-2020-12": "lists the fixture tool `json_schema_2020_12_tool`",
-  "elicitation-sep1034-defaults": "calls the fixture tool `test_elicitation_sep1034_defaults`",
-  "elicitation-sep1330-enums": "calls the fixture tool `test_elicitation_sep1330_enums`",
-  "server-sse-polling": "calls the fixture tool `test_reconnection`",
-  "resources-read-text": "reads the fixture resource `test://static-text`",
-  "resources-read-binary": "reads the fixture resource `test://static-binary`",
-  "resources-templates-read": "reads the fixture template `test://template/{id}/data`",
-  "resources-subscribe": "subscribes to the fixture resource `test://watched-resource`",
-  "resources-unsubscribe": "unsubscribes from the fixture resource `test://watched-resource`",
-  "prompts-get-simple": "gets the fixture prompt `test_simple_prompt`",
-  "prompts-get-with-args": "gets the fixture prompt `test_prompt_with_arguments`",
-  "prompts-get-embedded-resource": "gets the fixture prompt `test_prompt_with_embedded_resource`",
-  "prompts-get-with-image": "gets the fixture prompt `test_prompt_with_image`",
-};
 
 /** Scenarios that need a capability; n/a for a server that does not declare it (read from its handshake). */
 const NEEDS_CAPABILITY: Record<string, keyof ServerCapabilities> = {
@@ -114,13 +86,13 @@ async function main() {
       const { capabilities, tools } = await handshake(id, server.url);
       console.log(`conformance: ${id} (${tools.join(", ")})`);
       const run = await runServerScenarios(server.url);
-      await saveLog(id, run.output);
+      await saveConformanceLog(`internal-${id}`, run.output);
       targets.push({ id, capabilities, tools, results: run.results });
     }
     const section = render(targets, conformanceVersion());
-    await writeSection(section);
+    const written = await writeConformanceSection(HEADING, section);
     for (const line of section.split("\n").filter((l) => l.startsWith("- `"))) console.log(line);
-    console.log(`written: ${path.relative(repoRoot, docFile)}`);
+    console.log(`written: ${written}`);
   } finally {
     await Promise.all(served.map((s) => s.close()));
     await relay.close();
@@ -147,12 +119,6 @@ async function handshake(id: string, url: string) {
   } finally {
     await client.close();
   }
-}
-
-async function saveLog(id: string, output: string) {
-  const logDir = path.join(repoRoot, ".data/conformance");
-  await mkdir(logDir, { recursive: true });
-  await writeFile(path.join(logDir, `internal-${id}.log`), output);
 }
 
 /** Why a scenario says nothing about this server, if it does not. */
@@ -239,30 +205,9 @@ function render(targets: Target[], version: string): string {
       (s) => `| ${s} | ${targets.map((t) => cell(t, s)).join(" | ")} | ${tableText(note(s))} |`,
     ),
     "",
-    failures.length ? "Failures in applicable scenarios:" : "No failures in applicable scenarios.",
-    ...(failures.length ? ["", ...failures] : []),
+    ...failureLines(failures),
     "",
   ].join("\n");
-}
-
-/** Replaces this script's section, keeping whatever else the file holds. */
-async function writeSection(section: string) {
-  const intro = [
-    "# MCP conformance",
-    "",
-    "Results of the official MCP conformance suite (`@modelcontextprotocol/conformance`) against Switchboard's",
-    "MCP servers and clients. Each section says how to reproduce it.",
-    "",
-  ].join("\n");
-  const current = existsSync(docFile) ? await readFile(docFile, "utf8") : intro;
-  const start = current.indexOf(HEADING);
-  let next: string;
-  if (start === -1) next = `${current.trimEnd()}\n\n${section}`;
-  else {
-    const end = current.indexOf("\n## ", start + 1);
-    next = current.slice(0, start) + section + (end === -1 ? "" : `\n${current.slice(end + 1)}`);
-  }
-  await writeFile(docFile, `${next.trimEnd()}\n`);
 }
 
 await main();

@@ -6,19 +6,14 @@
  *
  *   npm run conformance:client
  */
-import { existsSync } from "node:fs";
-import { readFile, writeFile } from "node:fs/promises";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import {
   conformanceVersion,
   listClientScenarios,
   runClientScenario,
   type ScenarioResult,
 } from "../src/mcp-conformance/client-scenarios.ts";
+import { writeConformanceSection } from "../src/mcp-conformance/report.ts";
 
-const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
-const docFile = path.join(repoRoot, "docs/mcp-conformance.md");
 const HEADING = "## Platform MCP client (client mode)";
 /** Scenarios run two at a time (each starts its own servers on ephemeral ports); more starve small machines. */
 const PARALLEL = 2;
@@ -67,11 +62,10 @@ async function main() {
     }),
   );
   const ordered = scenarios.flatMap((scenario) => results.get(scenario) ?? []);
-  await writeSection(render(ordered));
+  const written = await writeConformanceSection(HEADING, render(ordered));
   const applicable = ordered.filter((r) => !NOT_APPLICABLE[r.scenario]);
   console.log(
-    `${applicable.filter((r) => r.passed).length}/${applicable.length} applicable scenarios pass; written: ` +
-      path.relative(repoRoot, docFile),
+    `${applicable.filter((r) => r.passed).length}/${applicable.length} applicable scenarios pass; written: ${written}`,
   );
 }
 
@@ -132,26 +126,6 @@ function render(results: ScenarioResult[]): string {
     "requests it.",
     "",
   ].join("\n");
-}
-
-/** Replaces this script's section, keeping whatever else the file holds. */
-async function writeSection(section: string) {
-  const intro = [
-    "# MCP conformance",
-    "",
-    "Results of the official MCP conformance suite (`@modelcontextprotocol/conformance`) against Switchboard's",
-    "MCP servers and clients. Each section says how to reproduce it.",
-    "",
-  ].join("\n");
-  const current = existsSync(docFile) ? await readFile(docFile, "utf8") : intro;
-  const start = current.indexOf(HEADING);
-  let next: string;
-  if (start === -1) next = `${current.trimEnd()}\n\n${section}`;
-  else {
-    const end = current.indexOf("\n## ", start + 1);
-    next = current.slice(0, start) + section + (end === -1 ? "" : `\n${current.slice(end + 1)}`);
-  }
-  await writeFile(docFile, `${next.trimEnd()}\n`);
 }
 
 await main();

@@ -1,43 +1,19 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium } from "./browser.ts";
-import { type E2eStack, startE2eStack } from "./e2e-stack.ts";
+import { describe, expect, it } from "vitest";
+import { registerInBrowser, useBrowserStack } from "./browser.ts";
 
-let stack: E2eStack;
-let browser: Browser;
-
-beforeAll(async () => {
-  stack = await startE2eStack();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-});
-
-async function register(page: Page, name: string): Promise<string> {
-  const email = `${name.toLowerCase()}-${Date.now()}@example.com`;
-  await page.goto(`${stack.url}/register`);
-  await page.getByLabel("Name").fill(name);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill("correct horse battery staple");
-  await page.getByRole("button", { name: "Create account" }).click();
-  await page.waitForURL(/\/chat/);
-  return email;
-}
+const e2e = useBrowserStack();
 
 describe("teams, API keys and the audit log in Chromium", () => {
   it("invites a member, changes their role, creates an API key shown once, and filters the audit log", async () => {
-    const adminContext = await browser.newContext();
-    const memberContext = await browser.newContext();
+    const adminContext = await e2e.browser.newContext();
+    const memberContext = await e2e.browser.newContext();
     const admin = await adminContext.newPage();
     const member = await memberContext.newPage();
-    await register(admin, "Grace");
-    const memberEmail = await register(member, "Linus");
+    await registerInBrowser(admin, e2e.stack.url, "Grace");
+    const memberEmail = await registerInBrowser(member, e2e.stack.url, "Linus");
 
     // Create a team and invite Linus as a member.
-    await admin.goto(`${stack.url}/teams`);
+    await admin.goto(`${e2e.stack.url}/teams`);
     await admin.getByLabel("Team name").fill("Research");
     await admin.getByRole("button", { name: "Create team" }).click();
     await admin.getByTestId("team-row").filter({ hasText: "Research" }).click();
@@ -54,11 +30,11 @@ describe("teams, API keys and the audit log in Chromium", () => {
     await expect.poll(() => linusRow.getAttribute("data-role")).toBe("viewer");
 
     // Linus now sees the team with his viewer role.
-    await member.goto(`${stack.url}/teams`);
+    await member.goto(`${e2e.stack.url}/teams`);
     await member.getByTestId("team-row").filter({ hasText: "Research" }).waitFor();
 
     // An API key is shown once, then only its prefix.
-    await admin.goto(`${stack.url}/api-keys`);
+    await admin.goto(`${e2e.stack.url}/api-keys`);
     await admin.getByLabel("Name").fill("CI pipeline");
     await admin.getByLabel("Read", { exact: true }).check();
     await admin.getByRole("button", { name: "Create key" }).click();
@@ -67,11 +43,11 @@ describe("teams, API keys and the audit log in Chromium", () => {
     await admin.getByRole("button", { name: "Done" }).click();
     await admin.getByTestId("api-key-row").filter({ hasText: "CI pipeline" }).waitFor();
     expect(await admin.content()).not.toContain(secret);
-    const viaKey = await fetch(`${stack.url}/api/v1/agents`, { headers: { "X-API-Key": secret } });
+    const viaKey = await fetch(`${e2e.stack.url}/api/v1/agents`, { headers: { "X-API-Key": secret } });
     expect(viaKey.status).toBe(200);
 
     // The audit log records what happened, with the member's email masked, and filters by action.
-    await admin.goto(`${stack.url}/audit`);
+    await admin.goto(`${e2e.stack.url}/audit`);
     await admin.getByTestId("audit-row").first().waitFor();
     const actions = await admin
       .getByTestId("audit-row")

@@ -1,33 +1,17 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium } from "./browser.ts";
-import { type E2eStack, scriptReply, startE2eStack } from "./e2e-stack.ts";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { registerInBrowser, useBrowserStack } from "./browser.ts";
+import { scriptReply } from "./e2e-stack.ts";
 
-let stack: E2eStack;
-let browser: Browser;
-
-beforeAll(async () => {
-  stack = await startE2eStack();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+const e2e = useBrowserStack();
 
 /** Distinct words, so a duplicated or missing token shows in the final text. */
 const reply = Array.from({ length: 90 }, (_, i) => `word${i + 1}`).join(" ");
 
 async function signUpAndCreateAgent(page: Page): Promise<void> {
-  await page.goto(`${stack.url}/register`);
-  await page.getByLabel("Name").fill("Ada Lovelace");
-  await page.getByLabel("Email").fill(`ada-${Date.now()}@example.com`);
-  await page.getByLabel("Password").fill("correct horse battery staple");
-  await page.getByRole("button", { name: "Create account" }).click();
-  await page.waitForURL(/\/chat/);
+  await registerInBrowser(page, e2e.stack.url, "Ada Lovelace");
 
-  await page.goto(`${stack.url}/agents/new`);
+  await page.goto(`${e2e.stack.url}/agents/new`);
   await page.getByLabel("Name").fill("Demo helper");
   await page.getByLabel("Instructions").fill("Answer briefly.");
   await page.getByLabel("Provider").selectOption("demo");
@@ -37,7 +21,7 @@ async function signUpAndCreateAgent(page: Page): Promise<void> {
 }
 
 async function startChat(page: Page): Promise<string> {
-  await page.goto(`${stack.url}/chat`);
+  await page.goto(`${e2e.stack.url}/chat`);
   await page.getByRole("button", { name: "New chat" }).click();
   await page.getByRole("button", { name: "Start chat" }).click();
   await page.waitForURL(/\/chat\/[0-9a-f-]{36}/);
@@ -53,8 +37,8 @@ const lastReplyText = async (page: Page) =>
 
 describe("chat in Chromium", () => {
   it("streams a reply that survives a reload mid-answer, and a second tab sees it live", async () => {
-    await scriptReply(stack.modelServerUrl, "reload-test", reply, 15);
-    const context = await browser.newContext();
+    await scriptReply(e2e.stack.modelServerUrl, "reload-test", reply, 15);
+    const context = await e2e.browser.newContext();
     const page = await context.newPage();
     await signUpAndCreateAgent(page);
     const chatUrl = await startChat(page);
@@ -96,14 +80,16 @@ describe("chat in Chromium", () => {
     expect(await lastReplyText(watcher)).toBe(reply);
 
     // What the model produced, by its own log, is exactly what both pages show.
-    const log = (await (await fetch(`${stack.modelServerUrl}/_log?limit=50`)).json()) as { text: string }[];
+    const log = (await (await fetch(`${e2e.stack.modelServerUrl}/_log?limit=50`)).json()) as {
+      text: string;
+    }[];
     expect(log.map((entry) => entry.text)).toContain(reply);
     await context.close();
   });
 
   it("recovers the stream after the network drops", async () => {
-    await scriptReply(stack.modelServerUrl, "offline-test", reply, 20);
-    const context = await browser.newContext();
+    await scriptReply(e2e.stack.modelServerUrl, "offline-test", reply, 20);
+    const context = await e2e.browser.newContext();
     const page = await context.newPage();
     await signUpAndCreateAgent(page);
     await startChat(page);
@@ -133,9 +119,9 @@ describe("chat in Chromium", () => {
 
 describe("stopping a reply in Chromium", () => {
   it("stops the running reply with one click and keeps the conversation usable", async () => {
-    await scriptReply(stack.modelServerUrl, "stop-test", reply, 10);
-    await scriptReply(stack.modelServerUrl, "after-stop", "Still here.", 50);
-    const context = await browser.newContext();
+    await scriptReply(e2e.stack.modelServerUrl, "stop-test", reply, 10);
+    await scriptReply(e2e.stack.modelServerUrl, "after-stop", "Still here.", 50);
+    const context = await e2e.browser.newContext();
     const page = await context.newPage();
     await signUpAndCreateAgent(page);
     await startChat(page);

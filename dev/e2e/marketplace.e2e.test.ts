@@ -1,12 +1,11 @@
 import { catalogEntry } from "@switchboard/protocol";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium } from "./browser.ts";
-import { type E2eStack, startE2eStack } from "./e2e-stack.ts";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { registerInBrowser, useBrowserStack } from "./browser.ts";
 
 /** Scripts the model server: for a message containing `marker`, first call `tool`, then answer `text`. */
 async function scriptToolCall(marker: string, tool: string, text: string): Promise<void> {
-  const response = await fetch(`${stack.modelServerUrl}/_scripts`, {
+  const response = await fetch(`${e2e.stack.modelServerUrl}/_scripts`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({
@@ -18,27 +17,7 @@ async function scriptToolCall(marker: string, tool: string, text: string): Promi
     throw new Error(`scripting failed: ${response.status} ${await response.text()}`);
 }
 
-let stack: E2eStack;
-let browser: Browser;
-
-beforeAll(async () => {
-  stack = await startE2eStack();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-});
-
-async function register(page: Page, name: string): Promise<void> {
-  await page.goto(`${stack.url}/register`);
-  await page.getByLabel("Name").fill(name);
-  await page.getByLabel("Email").fill(`${name.toLowerCase()}-${Date.now()}@example.com`);
-  await page.getByLabel("Password").fill("correct horse battery staple");
-  await page.getByRole("button", { name: "Create account" }).click();
-  await page.waitForURL(/\/chat/);
-}
+const e2e = useBrowserStack();
 
 const toolNames = (page: Page) =>
   page.getByTestId("mcp-tool").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-tool-name")));
@@ -47,9 +26,9 @@ describe("the MCP marketplace in Chromium", () => {
   it("enables Memory with consent to its command, lists its tools, attaches one to an agent and shows its calls in chat", async () => {
     const memoryCommand = catalogEntry("memory")?.command;
     expect(memoryCommand).toBeTruthy();
-    const context = await browser.newContext();
+    const context = await e2e.browser.newContext();
     const page = await context.newPage();
-    await register(page, "Grace");
+    await registerInBrowser(page, e2e.stack.url, "Grace");
 
     await page.getByRole("link", { name: "Tools", exact: true }).click();
     await page.waitForURL(/\/tools$/);
@@ -96,7 +75,7 @@ describe("the MCP marketplace in Chromium", () => {
     expect(await toolNames(page)).toEqual(expect.arrayContaining(["create_entities", "read_graph"]));
 
     // An agent that may call read_graph, and only that.
-    await page.goto(`${stack.url}/agents/new`);
+    await page.goto(`${e2e.stack.url}/agents/new`);
     await page.getByLabel("Name").fill("Memory keeper");
     await page.getByLabel("Provider").selectOption("demo");
     const grant = page.getByTestId("tool-grant").filter({ hasText: "Memory" });
@@ -121,7 +100,7 @@ describe("the MCP marketplace in Chromium", () => {
 
     // The agent calls the tool in a chat: the row names the tool and its server, with the duration.
     await scriptToolCall("memory-test", "memory__read_graph", "The graph is empty.");
-    await page.goto(`${stack.url}/chat`);
+    await page.goto(`${e2e.stack.url}/chat`);
     await page.getByRole("button", { name: "New chat" }).click();
     await page.getByLabel("Agent").selectOption(agentId);
     await page.getByRole("button", { name: "Start chat" }).click();

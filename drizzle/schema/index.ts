@@ -3,6 +3,7 @@ export * from "./api-keys.ts";
 export * from "./audit-log.ts";
 export * from "./conversations.ts";
 export * from "./credentials.ts";
+export * from "./documents.ts";
 export * from "./mcp.ts";
 export * from "./mcp-oauth.ts";
 export * from "./organizations.ts";

@@ -17,7 +17,7 @@ export interface StdioLaunch {
 export interface CatalogDefinition extends McpCatalogEntry {
   stdio?: StdioLaunch;
   /** Internal servers served by the platform itself (in-process in the conversation's Durable Object). */
-  internal?: "web" | "agents";
+  internal?: "web" | "agents" | "knowledge";
   /** Servers the workspace host serves over Streamable HTTP at this path. */
   hostPath?: string;
 }
@@ -57,6 +57,17 @@ export const MCP_CATALOG: readonly CatalogDefinition[] = [
     credentialFields: [],
     runsOn: "platform",
     internal: "agents",
+    custom: false,
+  },
+  {
+    id: "knowledge",
+    name: "Knowledge base",
+    description:
+      "Documents your agents can search (full-text), personal or shared with a team. Agents add them with add_document; uploading from the dashboard is not built yet.",
+    transports: ["streamable-http"],
+    credentialFields: [],
+    runsOn: "platform",
+    internal: "knowledge",
     custom: false,
   },
   {

@@ -9,66 +9,26 @@
  * auth-off switch, the script puts a loopback proxy in front of it that adds a freshly sealed bridge token
  * to every request, so the suite exercises the real Origin and bearer checks too.
  */
-import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { serve } from "@hono/node-server";
+import {
+  conformanceVersion,
+  FIXTURE_SCENARIOS,
+  failureLines,
+  runServerScenarios,
+  type ServerScenarioResult,
+  saveConformanceLog,
+  writeConformanceSection,
+} from "@switchboard/dev/mcp-conformance";
 import { type BridgeClaims, sealBridgeToken } from "@switchboard/protocol";
 import { silentLogger, startWorkspaceHost } from "../src/index.ts";
-import { resolvePackageBin } from "../src/stdio/launch.ts";
 
-const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
-const docFile = path.join(repoRoot, "docs/mcp-conformance.md");
+const HEADING = "## Workspace host";
 const SECRET = `conformance-${randomUUID()}-${randomUUID()}`;
-
-interface Check {
-  id: string;
-  name: string;
-  status: "SUCCESS" | "FAILURE" | "WARNING" | "INFO" | "SKIPPED";
-  description?: string;
-  errorMessage?: string;
-}
-
-interface ScenarioResult {
-  scenario: string;
-  passed: number;
-  failed: number;
-  warnings: number;
-  firstFailure?: string;
-}
-
-/** Scenarios that call the suite's own fixtures (tools, resources, prompts the reference test server has). */
-const FIXTURE_SCENARIOS: Record<string, string> = {
-  "completion-complete": "completes an argument of the fixture prompt `test_prompt_with_arguments`",
-  "tools-call-simple-text": "calls the fixture tool `test_simple_text`",
-  "tools-call-image": "calls the fixture tool `test_image_content`",
-  "tools-call-audio": "calls the fixture tool `test_audio_content`",
-  "tools-call-embedded-resource": "calls the fixture tool `test_embedded_resource`",
-  "tools-call-mixed-content": "calls the fixture tool `test_multiple_content_types`",
-  "tools-call-with-logging": "calls the fixture tool `test_tool_with_logging`",
-  "tools-call-error": "calls the fixture tool `test_error_handling`",
-  "tools-call-with-progress": "calls the fixture tool `test_tool_with_progress`",
-  "tools-call-sampling": "calls the fixture tool `test_sampling`",
-  "tools-call-elicitation": "calls the fixture tool `test_elicitation`",
-  "json-schema-2020-12": "lists the fixture tool `json_schema_2020_12_tool`",
-  "elicitation-sep1034-defaults": "calls the fixture tool `test_elicitation_sep1034_defaults`",
-  "elicitation-sep1330-enums": "calls the fixture tool `test_elicitation_sep1330_enums`",
-  "server-sse-polling": "calls the fixture tool `test_reconnection`",
-  "resources-read-text": "reads the fixture resource `test://static-text`",
-  "resources-read-binary": "reads the fixture resource `test://static-binary`",
-  "resources-templates-read": "reads the fixture template `test://template/{id}/data`",
-  "resources-subscribe": "subscribes to the fixture resource `test://watched-resource`",
-  "resources-unsubscribe": "unsubscribes from the fixture resource `test://watched-resource`",
-  "prompts-get-simple": "gets the fixture prompt `test_simple_prompt`",
-  "prompts-get-with-args": "gets the fixture prompt `test_prompt_with_arguments`",
-  "prompts-get-embedded-resource": "gets the fixture prompt `test_prompt_with_embedded_resource`",
-  "prompts-get-with-image": "gets the fixture prompt `test_prompt_with_image`",
-};
 
 /** Scenarios whose premise does not hold for this host, with the reason. */
 const WORKSPACE_NOT_OFFERED: Record<string, string> = {
@@ -98,37 +58,30 @@ async function main() {
     env: {},
   };
   const proxy = await startAuthProxy(host.url, owner);
-  const version = JSON.parse(
-    readFileSync(path.join(path.dirname(resolveConformanceBin()), "../package.json"), "utf8"),
-  ) as { version: string };
 
   try {
     const targets = [
       { label: "/mcp/workspace", path: "/mcp/workspace" },
       { label: "/mcp/stdio/everything", path: "/mcp/stdio/everything" },
     ];
-    const results: Record<string, ScenarioResult[]> = {};
+    const results: Record<string, ServerScenarioResult[]> = {};
     for (const target of targets) {
       console.log(`conformance: ${target.label}`);
-      results[target.label] = await runSuite(`${proxy.url}${target.path}`, dataDir);
+      results[target.label] = await runSuite(`${proxy.url}${target.path}`);
     }
     const section = render(
       results,
       targets.map((t) => t.label),
-      version.version,
+      conformanceVersion(),
     );
-    await writeSection(section);
+    const written = await writeConformanceSection(HEADING, section);
     for (const line of section.split("\n").filter((l) => l.startsWith("- `"))) console.log(line);
-    console.log(`written: ${path.relative(repoRoot, docFile)}`);
+    console.log(`written: ${written}`);
   } finally {
     await proxy.close();
     await host.close();
     await rm(dataDir, { recursive: true, force: true });
   }
-}
-
-function resolveConformanceBin(): string {
-  return resolvePackageBin("@modelcontextprotocol/conformance", "conformance");
 }
 
 /** A loopback proxy that adds a bridge token for the endpoint's catalog entry to every request. */
@@ -200,45 +153,11 @@ function quietBody(body: ReadableStream<Uint8Array> | null): ReadableStream<Uint
   });
 }
 
-async function runSuite(url: string, scratch: string): Promise<ScenarioResult[]> {
-  const outDir = path.join(scratch, `results-${randomUUID()}`);
-  await mkdir(outDir, { recursive: true });
-  // Asynchronously: the host and the proxy live in this process and must keep serving meanwhile. The exit
-  // code is 1 whenever a scenario fails, which is expected here; the JSON files are the result.
-  const child = spawn(process.execPath, [resolveConformanceBin(), "server", "--url", url, "-o", outDir], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout.on("data", (chunk) => {
-    output += String(chunk);
-  });
-  child.stderr.on("data", (chunk) => {
-    output += String(chunk);
-  });
-  const timer = setTimeout(() => child.kill("SIGTERM"), 15 * 60_000);
-  await new Promise<void>((resolve, reject) => {
-    child.once("error", reject);
-    child.once("close", () => resolve());
-  }).finally(() => clearTimeout(timer));
-  const logDir = path.join(repoRoot, ".data/conformance");
-  await mkdir(logDir, { recursive: true });
-  await writeFile(path.join(logDir, `${new URL(url).pathname.replaceAll("/", "_")}.log`), output);
-  const results: ScenarioResult[] = [];
-  for (const dir of readdirSync(outDir).sort()) {
-    const file = path.join(outDir, dir, "checks.json");
-    if (!existsSync(file)) continue;
-    const scenario = dir.replace(/^server-/, "").replace(/-\d{4}-\d{2}-\d{2}T.*$/, "");
-    const checks = JSON.parse(await readFile(file, "utf8")) as Check[];
-    const failures = checks.filter((c) => c.status === "FAILURE");
-    results.push({
-      scenario,
-      passed: checks.filter((c) => c.status === "SUCCESS").length,
-      failed: failures.length,
-      warnings: checks.filter((c) => c.status === "WARNING").length,
-      firstFailure: failures[0] ? (failures[0].errorMessage ?? failures[0].description) : undefined,
-    });
-  }
-  return results;
+/** The whole active suite against `url` in one run; its console output is kept for a failure's details. */
+async function runSuite(url: string): Promise<ServerScenarioResult[]> {
+  const run = await runServerScenarios(url, { timeoutMs: 15 * 60_000 });
+  await saveConformanceLog(new URL(url).pathname.replaceAll("/", "_"), run.output);
+  return run.results;
 }
 
 /** Why a scenario says nothing about this target, if it does not. */
@@ -250,12 +169,12 @@ function notApplicable(target: string, scenario: string): string | undefined {
 
 const DNS_REBINDING = "dns-rebinding-protection";
 
-function render(results: Record<string, ScenarioResult[]>, targets: string[], version: string): string {
+function render(results: Record<string, ServerScenarioResult[]>, targets: string[], version: string): string {
   const scenarios = [
     ...new Set(Object.values(results).flatMap((list) => list.map((r) => r.scenario))),
   ].sort();
-  const outcome = (r: ScenarioResult) =>
-    `${r.failed === 0 ? "pass" : "fail"} ${r.passed}/${r.passed + r.failed}`;
+  const outcome = (r: ServerScenarioResult) =>
+    `${r.checksFailed === 0 ? "pass" : "fail"} ${r.checksPassed}/${r.checksPassed + r.checksFailed}`;
   const cell = (target: string, scenario: string) => {
     const r = results[target]?.find((x) => x.scenario === scenario);
     if (!r) return "not run";
@@ -275,20 +194,20 @@ function render(results: Record<string, ScenarioResult[]>, targets: string[], ve
   const summary = targets.map((target) => {
     const list = (results[target] ?? []).filter((r) => r.scenario !== DNS_REBINDING);
     const applicable = list.filter((r) => !notApplicable(target, r.scenario));
-    const passing = applicable.filter((r) => r.failed === 0);
-    const checks = applicable.reduce((n, r) => n + r.passed, 0);
-    const total = applicable.reduce((n, r) => n + r.passed + r.failed, 0);
+    const passing = applicable.filter((r) => r.checksFailed === 0);
+    const checks = applicable.reduce((n, r) => n + r.checksPassed, 0);
+    const total = applicable.reduce((n, r) => n + r.checksPassed + r.checksFailed, 0);
     return `- \`${target}\`: **${passing.length}/${applicable.length}** applicable scenarios pass (${checks}/${total} checks); ${list.length - applicable.length} n/a; dns-rebinding-protection by design.`;
   });
   const failures = targets.flatMap((target) =>
     (results[target] ?? [])
-      .filter((r) => r.failed > 0 && r.scenario !== DNS_REBINDING && !notApplicable(target, r.scenario))
+      .filter((r) => r.checksFailed > 0 && r.scenario !== DNS_REBINDING && !notApplicable(target, r.scenario))
       .map(
         (r) => `- \`${target}\` ${r.scenario}: ${(r.firstFailure ?? "").replaceAll("\n", " ").slice(0, 300)}`,
       ),
   );
   return [
-    "## Workspace host",
+    HEADING,
     "",
     `\`npm run conformance -w workspace-host\` runs \`@modelcontextprotocol/conformance\` ${version} (server mode,`,
     "active suite) against an in-process host: `/mcp/workspace` (the workspace server) and",
@@ -309,30 +228,9 @@ function render(results: Record<string, ScenarioResult[]>, targets: string[], ve
     `| --- | ${targets.map(() => "---").join(" | ")} | --- |`,
     ...scenarios.map((s) => `| ${s} | ${targets.map((t) => cell(t, s)).join(" | ")} | ${note(s)} |`),
     "",
-    failures.length ? "Failures in applicable scenarios:" : "No failures in applicable scenarios.",
-    ...(failures.length ? ["", ...failures] : []),
+    ...failureLines(failures),
     "",
   ].join("\n");
-}
-
-/** Replaces this script's section, keeping whatever else the file holds. */
-async function writeSection(section: string) {
-  const intro = [
-    "# MCP conformance",
-    "",
-    "Results of the official MCP conformance suite (`@modelcontextprotocol/conformance`) against Switchboard's",
-    "MCP servers and clients. Each section says how to reproduce it.",
-    "",
-  ].join("\n");
-  const current = existsSync(docFile) ? await readFile(docFile, "utf8") : intro;
-  const start = current.indexOf("## Workspace host");
-  let next: string;
-  if (start === -1) next = `${current.trimEnd()}\n\n${section}`;
-  else {
-    const end = current.indexOf("\n## ", start + 1);
-    next = current.slice(0, start) + section + (end === -1 ? "" : current.slice(end + 1));
-  }
-  await writeFile(docFile, `${next.trimEnd()}\n`);
 }
 
 await main();

@@ -27,6 +27,7 @@ describe("the MCP marketplace", () => {
       "filesystem",
       "memory",
       "web",
+      "knowledge",
       "everything",
       "workspace",
       "custom",

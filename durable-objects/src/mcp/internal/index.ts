@@ -1,6 +1,7 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { Database } from "@switchboard/db/client";
 import { createAgentsServer } from "./agents-server.ts";
+import { createKnowledgeServer } from "./knowledge-server.ts";
 import { createWebServer } from "./web-server.ts";
 
 export interface InternalServerDeps {
@@ -15,4 +16,5 @@ export interface InternalServerDeps {
 export const INTERNAL_SERVERS: Record<string, (deps: InternalServerDeps) => McpServer> = {
   web: createWebServer,
   agents: createAgentsServer,
+  knowledge: createKnowledgeServer,
 };
