@@ -7,7 +7,7 @@ export {
   McpConfigurationError,
 } from "./client-factory.ts";
 export { McpConnections } from "./connections.ts";
-export { storeCredentialFields } from "./credential-fields.ts";
+export { openCredentialFields, storeCredentialFields } from "./credential-fields.ts";
 export { INTERNAL_SERVERS } from "./internal/index.ts";
 export {
   credentialSecrets,

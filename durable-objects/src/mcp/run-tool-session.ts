@@ -1,11 +1,8 @@
 import type { FunctionTool } from "@openai/agents";
-import { credentials } from "@switchboard/db";
 import type { Database } from "@switchboard/db/client";
 import type { StreamEventDraft } from "@switchboard/protocol";
-import { eq } from "drizzle-orm";
-import { type McpSecret, openSecretRotating } from "../crypto/vault.ts";
 import { McpConnections } from "./connections.ts";
-import { storeCredentialFields } from "./credential-fields.ts";
+import { openCredentialFields, storeCredentialFields } from "./credential-fields.ts";
 import { credentialSecrets } from "./oauth-credential.ts";
 import { type OutboundEnv, outboundFetch } from "./outbound-fetch.ts";
 import { buildRunTools } from "./run-tools.ts";
@@ -111,27 +108,12 @@ export class RunToolSession {
     this.#pending.push(work.catch((error) => console.error("tool bookkeeping failed", { error })));
   }
 
-  /** Decrypts the server's credential now, re-sealing it under the newest key if an older one opened it. */
   async #openCredential(spec: McpServerSpec): Promise<Record<string, string>> {
-    if (!spec.credentialId) return {};
-    const { db, env } = this.input;
-    const [row] = await db
-      .select({ token: credentials.secretCiphertext })
-      .from(credentials)
-      .where(eq(credentials.id, spec.credentialId))
-      .limit(1);
-    if (!row) return {};
-    const { secret, resealed } = await openSecretRotating<McpSecret>(env.CREDENTIALS_KEYS, row.token);
-    if (resealed) {
-      this.#track(
-        db
-          .update(credentials)
-          .set({ secretCiphertext: resealed })
-          .where(eq(credentials.id, spec.credentialId))
-          .then(() => undefined),
-      );
-    }
-    const fields = secret.fields ?? {};
+    const fields = await openCredentialFields(
+      this.input.db,
+      this.input.env.CREDENTIALS_KEYS,
+      spec.credentialId,
+    );
     this.#secrets.push(...credentialSecrets(fields));
     return fields;
   }

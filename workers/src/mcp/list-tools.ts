@@ -1,16 +1,15 @@
-import { type CachedTool, credentials } from "@switchboard/db";
+import type { CachedTool } from "@switchboard/db";
 import type { Database } from "@switchboard/db/client";
-import { type McpSecret, openSecretRotating } from "@switchboard/durable-objects/crypto";
 import {
   connectMcpServer,
   credentialSecrets,
   fetchToolList,
   isAuthorizationRequired,
+  openCredentialFields,
   outboundFetch,
   storeCredentialFields,
 } from "@switchboard/durable-objects/mcp";
 import { ErrorCode, ToolErrorCode } from "@switchboard/protocol";
-import { eq } from "drizzle-orm";
 import type { Env } from "../env.ts";
 import { ApiError } from "../http/api-error.ts";
 import { type McpServerRow, toServerSpec } from "./server-access.ts";
@@ -43,7 +42,7 @@ export async function listServerTools(
         guardedFetch: outboundFetch(env),
         workspaceHost: workspaceHostOf(env),
         credentialFields: async () => {
-          const fields = await openCredentialFields(db, env, row.credentialId);
+          const fields = await openCredentialFields(db, env.CREDENTIALS_KEYS, row.credentialId);
           secrets.push(...credentialSecrets(fields));
           return fields;
         },
@@ -82,24 +81,6 @@ export async function listServerTools(
       cause: error,
     });
   }
-}
-
-export async function openCredentialFields(
-  db: Database,
-  env: Env,
-  credentialId: string | null,
-): Promise<Record<string, string>> {
-  if (!credentialId) return {};
-  const [row] = await db
-    .select({ token: credentials.secretCiphertext })
-    .from(credentials)
-    .where(eq(credentials.id, credentialId))
-    .limit(1);
-  if (!row) return {};
-  const { secret, resealed } = await openSecretRotating<McpSecret>(env.CREDENTIALS_KEYS, row.token);
-  if (resealed)
-    await db.update(credentials).set({ secretCiphertext: resealed }).where(eq(credentials.id, credentialId));
-  return secret.fields ?? {};
 }
 
 function withTimeout<T>(work: Promise<T>): Promise<T> {

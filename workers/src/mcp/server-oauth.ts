@@ -2,6 +2,7 @@ import { credentials, mcpServers } from "@switchboard/db";
 import type { Database } from "@switchboard/db/client";
 import { type McpSecret, openSecretRotating, sealSecret } from "@switchboard/durable-objects/crypto";
 import {
+  openCredentialFields,
   readStoredOAuth,
   type StoredOAuth,
   storeCredentialFields,
@@ -11,7 +12,6 @@ import { catalogEntry, ErrorCode } from "@switchboard/protocol";
 import { eq } from "drizzle-orm";
 import type { Env } from "../env.ts";
 import { ApiError } from "../http/api-error.ts";
-import { openCredentialFields } from "./list-tools.ts";
 import type { McpServerRow } from "./server-access.ts";
 
 /** Where OAuth applies: a server reached by URL (custom or a remote catalog entry), never a local one. */
@@ -47,7 +47,10 @@ export async function readServerOAuth(
   env: Env,
   server: McpServerRow,
 ): Promise<StoredOAuth | undefined> {
-  return readStoredOAuth(await openCredentialFields(db, env, server.credentialId), server.id);
+  return readStoredOAuth(
+    await openCredentialFields(db, env.CREDENTIALS_KEYS, server.credentialId),
+    server.id,
+  );
 }
 
 /**
